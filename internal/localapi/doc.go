@@ -1,0 +1,28 @@
+// Package localapi is the one contract between the tray app and the service:
+// the request and response types, the stable error codes, the event stream,
+// and the typed client both the app and the service's CLI use.
+//
+// The transport is HTTP/1.1 with JSON bodies over a local socket (a Unix
+// socket on Linux and macOS, a named pipe on Windows; see package transport).
+// It is never exposed on TCP: a browser must never be able to reach it, so
+// the server also refuses any request that carries Origin or Referer or a
+// Host other than [Host].
+package localapi
+
+import "time"
+
+// Host is the only Host header the server accepts. It is not a resolvable
+// name, so no web page can address the service through DNS rebinding.
+const Host = "local-firstline.sock"
+
+// Paths of the version 1 API. A path's version changes only when its
+// contract breaks; new fields are added without a version change.
+const (
+	PathStatus = "/v1/status"
+	PathWatch  = "/v1/watch"
+)
+
+// KeepAliveInterval is how often the watch stream sends a keep-alive when
+// nothing else happened. It is deliberately slow: idle desktops must cost
+// nothing.
+const KeepAliveInterval = 30 * time.Second

@@ -1,0 +1,4 @@
+package transport
+
+// DefaultPath is where the installed service listens.
+const DefaultPath = "/var/run/firstline/local.sock"

@@ -1,0 +1,99 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os/user"
+
+	"github.com/firstline-it/firstline/internal/localapi"
+)
+
+// guard runs before every handler: it refuses browser-shaped requests, bad
+// Hosts and oversize bodies, then routes with a permission check. Every
+// refusal is logged with the kernel's view of the caller.
+func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
+	pc := connFrom(r.Context())
+	if pc == nil {
+		// Only reachable if the server were wired to a listener that is not
+		// ours; never serve a request we cannot attribute.
+		s.refuse(w, r, nil, localapi.CodeInternal, "connection has no identity")
+		return
+	}
+	pc.requests.Add(1)
+	id := pc.identity()
+
+	switch {
+	case r.Header.Get("Origin") != "" || r.Header.Get("Referer") != "":
+		s.refuse(w, r, &id, localapi.CodeBrowserRefused, "requests from web pages are not accepted")
+		return
+	case r.Host != localapi.Host:
+		s.refuse(w, r, &id, localapi.CodeBadHost, fmt.Sprintf("host must be %s", localapi.Host))
+		return
+	case r.ContentLength > s.opts.MaxBodyBytes:
+		s.refuse(w, r, &id, localapi.CodeBodyTooLarge,
+			fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBodyBytes))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+
+	rt, ok := s.routes[r.URL.Path]
+	switch {
+	case !ok:
+		s.refuse(w, r, &id, localapi.CodeNotFound, "no such endpoint")
+		return
+	case r.Method != rt.method:
+		w.Header().Set("Allow", rt.method)
+		s.refuse(w, r, &id, localapi.CodeMethodNotAllowed, fmt.Sprintf("use %s", rt.method))
+		return
+	case rt.access == adminOnly && !id.Admin:
+		s.refuse(w, r, &id, localapi.CodePermissionDenied, "this needs an administrator")
+		return
+	}
+	rt.handle(w, r, id)
+}
+
+// refuse answers with the JSON error for code and logs who tried what. The
+// path is logged quoted and capped: it is attacker-controlled text.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, id *localapi.Identity, code localapi.Code, msg string) {
+	attrs := []any{"code", string(code), "method", r.Method, "path", capString(r.URL.Path, 200)}
+	if id != nil {
+		attrs = append(attrs, "uid", id.UID, "pid", id.PID)
+	}
+	level := slog.LevelWarn
+	if code == localapi.CodeNotFound || code == localapi.CodeMethodNotAllowed {
+		level = slog.LevelInfo // clients of another version, not an attack
+	}
+	s.log.Log(r.Context(), level, "refused LocalAPI request", attrs...)
+	writeError(w, code, msg)
+}
+
+func writeError(w http.ResponseWriter, code localapi.Code, msg string) {
+	writeJSON(w, localapi.StatusOf(code), localapi.ErrorBody{Error: &localapi.Error{Code: code, Message: msg}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the peer hanging up is not our error
+}
+
+// lookupUsername resolves uid for display and audit; failure is not fatal
+// (a uid without a passwd entry still has an identity).
+func lookupUsername(uid string) string {
+	u, err := user.LookupId(uid)
+	if err != nil {
+		return ""
+	}
+	return u.Username
+}
+
+func capString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

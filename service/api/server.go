@@ -1,0 +1,133 @@
+// Package api serves the LocalAPI: it accepts connections on the local
+// socket, attributes each to a kernel-reported identity, refuses anything a
+// browser or a confused client could send, and routes the rest to handlers
+// with per-route permissions. The service runs as root, so every request is
+// treated as hostile until proven otherwise.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/firstline-it/firstline/internal/localapi"
+	"github.com/firstline-it/firstline/service/events"
+)
+
+// Options configure a Server. Zero values pick the defaults noted.
+type Options struct {
+	Version string
+	Dev     bool
+	Support localapi.Support
+	Hub     *events.Hub
+	Logger  *slog.Logger
+
+	// MaxConnections caps concurrent connections (default 64); one more is
+	// answered 503 too_many_connections and closed.
+	MaxConnections int
+	// MaxBodyBytes caps request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds reading a request and writing its response
+	// (default 30 s). Watch streams are exempt once established.
+	RequestTimeout time.Duration
+	// KeepAlive is the watch stream's keep-alive period (default and
+	// minimum in production: localapi.KeepAliveInterval; tests shorten it).
+	KeepAlive time.Duration
+}
+
+// Server is the LocalAPI server. Create it with New, run it with Serve, stop
+// it with Shutdown.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	started  time.Time
+	routes   map[string]route
+	http     *http.Server
+	stopping chan struct{} // closed by Shutdown: ends watch streams
+	stopOnce sync.Once
+}
+
+// New returns a server; it does not listen yet.
+func New(opts Options) *Server {
+	if opts.MaxConnections <= 0 {
+		opts.MaxConnections = 64
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
+	if opts.KeepAlive <= 0 {
+		opts.KeepAlive = localapi.KeepAliveInterval
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Hub == nil {
+		opts.Hub = events.NewHub(localapi.State{ServiceVersion: opts.Version})
+	}
+	s := &Server{
+		opts:     opts,
+		log:      opts.Logger.With("component", "localapi"),
+		started:  time.Now(),
+		stopping: make(chan struct{}),
+	}
+	s.routes = s.routeTable()
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.guard),
+		ReadHeaderTimeout: min(opts.RequestTimeout, 5*time.Second),
+		ReadTimeout:       opts.RequestTimeout,
+		WriteTimeout:      opts.RequestTimeout,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ConnContext:       withConn,
+		ConnState:         s.connState,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Serve accepts connections on ln until Shutdown. It returns nil after a
+// clean shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.http.Serve(newGuardedListener(ln, s.opts.MaxConnections, s.log))
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return fmt.Errorf("serving LocalAPI: %w", err)
+}
+
+// Shutdown stops accepting, ends watch streams, and waits for in-flight
+// requests until ctx ends; then it closes whatever is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stopping) })
+	if err := s.http.Shutdown(ctx); err != nil {
+		s.http.Close()
+		return fmt.Errorf("waiting for in-flight LocalAPI requests: %w", err)
+	}
+	return nil
+}
+
+// Hub is the state the watch stream reports.
+func (s *Server) Hub() *events.Hub { return s.opts.Hub }
+
+func (s *Server) status(w http.ResponseWriter, _ *http.Request, id localapi.Identity) {
+	writeJSON(w, http.StatusOK, &localapi.Status{
+		Version:       s.opts.Version,
+		OS:            runtime.GOOS,
+		Arch:          runtime.GOARCH,
+		StartedAt:     s.started.UTC(),
+		UptimeSeconds: time.Since(s.started).Seconds(),
+		Caller:        id,
+		Capabilities:  []localapi.Capability{localapi.CapStatus, localapi.CapWatch},
+		Dev:           s.opts.Dev,
+		Support:       s.opts.Support,
+	})
+}
