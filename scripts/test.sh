@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `make test`: everything CI checks, in the order a failure is cheapest to
+# find. Installs its own prerequisites. The last line sums up every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+
+mkdir -p out
+log=out/test.log
+: > "$log"
+passed=0 failed=0
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './out/*'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+echo "ok"
+
+step "go vet (linux)"
+go vet ./...
+echo "ok"
+
+# The service and everything under internal/ must be pure Go on every OS;
+# so must the app's small OS-facing packages.
+pure=(./service/... ./internal/... ./assets/... ./app/instance/... ./app/privilege/...)
+for os in windows darwin; do
+  step "go vet + build, GOOS=$os CGO_ENABLED=0"
+  CGO_ENABLED=0 GOOS=$os go vet "${pure[@]}"
+  CGO_ENABLED=0 GOOS=$os go build -o /dev/null ./service/cmd/firstline-service
+  echo "ok"
+done
+
+step "go test -race ./... (GUI through Fyne's headless test driver)"
+set +e
+go test -race -count=1 -v ./... > "$log" 2>&1
+rc=$?
+set -e
+grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL' "$log" | grep -v -- '--- PASS' | grep -v -- '--- SKIP' || true
+p=$(grep -cE '^\s*--- PASS' "$log" || true); f=$(grep -cE '^\s*--- FAIL' "$log" || true)
+passed=$((passed + p)); failed=$((failed + f))
+if [ $rc -ne 0 ]; then
+  echo "go test failed (full output in $log):"; grep -B2 -A20 -E '^\s*--- FAIL|^panic:' "$log" | head -200
+  [ "$f" -gt 0 ] || failed=$((failed + 1))
+fi
+
+e2e() {
+  local name=$1; shift
+  step "$name"
+  local out=out/e2e.log rc
+  set +e
+  "$@" > "$out" 2>&1
+  rc=$?
+  set -e
+  cat "$out"; cat "$out" >> "$log"
+  if [[ $(tail -n 1 "$out") =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    if [ "$rc" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then failed=$((failed + 1)); fi
+  elif [ "$rc" -ne 0 ]; then
+    failed=$((failed + 1))
+  fi
+}
+e2e "tray end to end (real D-Bus tray host, Xvfb)" scripts/tray-e2e.sh
+e2e "service lifecycle under a real systemd (nspawn)" bash test/systemd/e2e.sh
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
