@@ -32,7 +32,8 @@ done
 
 step "go test -race ./... (GUI through Fyne's headless test driver)"
 set +e
-go test -race -count=1 -v ./... > "$log" 2>&1
+# A private session bus, for the packages that talk D-Bus (tray host probe).
+dbus-run-session -- go test -race -count=1 -v ./... > "$log" 2>&1
 rc=$?
 set -e
 grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL' "$log" | grep -v -- '--- PASS' | grep -v -- '--- SKIP' || true

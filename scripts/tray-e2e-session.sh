@@ -17,12 +17,25 @@ stop_app() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 menu=(--expect "Get help…" --expect "Fixes" --expect "Notices" --expect "My reports" --expect "Open Firstline" --expect "Quit")
 
-# 1. Dev mode: the service runs inside the app.
+# sniwatch_first starts sniwatch with the given flags before the app, so the
+# app finds a tray host; it waits until sniwatch owns the watcher name.
+sniwatch_first() {
+  "$bin/sniwatch" "$@" >"$HOME/sniwatch.out" 2>&1 & sw=$!
+  for _ in $(seq 50); do grep -q '"watching"' "$HOME/sniwatch.out" && return 0; sleep 0.1; done
+  return 1
+}
+
+# 0. No tray host at all (GNOME without AppIndicator): the window opens by itself.
+"$bin/firstline" --dev >"$HOME/app0.log" 2>&1 & app=$!
+check "without a tray host the main window opens by itself" window_visible 20
+stop_app "$app"
+
+# 1. Dev mode (the service runs inside the app), with a tray host.
+sniwatch_first --timeout 30s --expect-icon "${menu[@]}" --expect "Connected to Firstline service" --click "Open Firstline"
 "$bin/firstline" --dev >"$HOME/app1.log" 2>&1 & app=$!
-check "tray icon registers with a real pixmap and the menu has every item" \
-  "$bin/sniwatch" --timeout 30s --expect-icon "${menu[@]}" --expect "Connected to Firstline service"
-check "clicking 'Open Firstline' opens the main window" \
-  bash -c "'$bin/sniwatch' --timeout 20s --click 'Open Firstline' && $(declare -f window_visible); window_visible 15"
+check "tray icon registers with a real pixmap, the menu has every item, and 'Open Firstline' is clicked" wait "$sw"
+check "with a tray host the app did not force its window open, and the click opened it" \
+  bash -c "! grep -q 'opening the window instead' '$HOME/app1.log' && $(declare -f window_visible); window_visible 15"
 
 # 2. A second launch hands over to the first and exits.
 if timeout 15 "$bin/firstline" --dev >"$HOME/app2.log" 2>&1; then

@@ -1,0 +1,132 @@
+// Command firstline is the Firstline tray app: the employee's way to get help
+// from IT. It runs per user, never as root, and talks to firstline-service
+// over the LocalAPI. `firstline --dev` runs the service inside the app, so
+// the whole product works without installing anything.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/firstline-it/firstline/app"
+	"github.com/firstline-it/firstline/app/instance"
+	"github.com/firstline-it/firstline/app/nav"
+	"github.com/firstline-it/firstline/app/privilege"
+	"github.com/firstline-it/firstline/app/trayhost"
+	"github.com/firstline-it/firstline/assets"
+	"github.com/firstline-it/firstline/internal/buildinfo"
+	"github.com/firstline-it/firstline/internal/localapi"
+	"github.com/firstline-it/firstline/internal/localapi/transport"
+)
+
+// appID is the app's unique id: Fyne keys preferences and caches on it, the
+// desktop keys notifications and the tray item on it.
+const appID = "io.firstline.desktop"
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	dev := flag.Bool("dev", false, "run the service inside the app (socket and state in a temporary folder)")
+	open := flag.Bool("open", false, "open the main window at start")
+	socket := flag.String("socket", transport.DefaultPath, "the service's LocalAPI socket")
+	flag.Parse()
+
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := privilege.Refuse(); err != nil {
+		fmt.Fprintln(os.Stderr, "firstline:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// Dev mode gets its own instance name so it can run beside an installed
+	// app without handing over to it.
+	name := "firstline"
+	if *dev {
+		name = "firstline-dev"
+	}
+	inst, err := instance.Acquire(ctx, name)
+	if errors.Is(err, instance.ErrAlreadyRunning) {
+		fmt.Println("Firstline is already running; its window has been brought forward.")
+		return 0
+	}
+	if err != nil {
+		log.Warn("could not check for another running instance; continuing", "err", err)
+	} else {
+		defer inst.Close()
+	}
+
+	if *dev {
+		svc, err := startDevService(log)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "firstline: starting the in-process service:", err)
+			return 1
+		}
+		defer svc.stop()
+		*socket = svc.socket
+		*open = true
+	}
+
+	// Without a tray host (GNOME lacking the AppIndicator extension) the icon
+	// would never appear: open the window so the employee has something.
+	if !*open {
+		probeCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		has, err := trayhost.Available(probeCtx)
+		cancel()
+		if !has {
+			log.Info("this desktop shows no tray icons; opening the window instead")
+			*open = true
+		} else if err != nil {
+			log.Debug("could not tell whether the desktop shows tray icons", "err", err)
+		}
+	}
+
+	version := buildinfo.Version()
+	fyneapp.SetMetadata(fyne.AppMetadata{
+		ID: appID, Name: "Firstline", Version: version,
+		Icon: fyne.NewStaticResource("firstline.png", assets.AppPNG()),
+	})
+	fa := fyneapp.NewWithID(appID)
+	client := localapi.NewClient(*socket)
+	defer client.Close()
+	a := app.New(fa, client, app.Options{
+		OpenWindow: *open, Dev: *dev, SocketPath: *socket, Version: version, Logger: log,
+	})
+
+	if inst != nil {
+		go forwardShowRequests(ctx, inst, a)
+	}
+	if err := a.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "firstline:", err)
+		return 1
+	}
+	return 0
+}
+
+// forwardShowRequests brings the window forward whenever a later launch
+// (from the applications menu, say) asks; it ends with ctx or the instance.
+func forwardShowRequests(ctx context.Context, inst *instance.Instance, a *app.App) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-inst.ShowRequests():
+			if !ok {
+				return
+			}
+			a.Show(nav.Home)
+		}
+	}
+}
