@@ -1,0 +1,206 @@
+// Package app is the Firstline tray app: it follows the service's event
+// stream and keeps the tray and the main window in step with it.
+//
+// All UI state lives on Fyne's UI goroutine. The one follower goroutine only
+// talks to the service and hands what it learns over with fyne.Do, so the
+// widgets, the tray controller and the [link.Snapshot] need no locks.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/firstline-it/firstline/app/link"
+	"github.com/firstline-it/firstline/app/nav"
+	"github.com/firstline-it/firstline/app/tray"
+	"github.com/firstline-it/firstline/app/window"
+	"github.com/firstline-it/firstline/assets"
+	"github.com/firstline-it/firstline/internal/localapi"
+)
+
+// Backend is the service as the app uses it; *localapi.Client satisfies it.
+type Backend interface {
+	Status(ctx context.Context) (*localapi.Status, error)
+	Follow(ctx context.Context, opts localapi.FollowOptions, onEvent func(localapi.Event))
+}
+
+// Options configure an [App].
+type Options struct {
+	// OpenWindow shows the main window at start. Autostart at login leaves it
+	// closed; a launch from the applications menu opens it.
+	OpenWindow bool
+	// Dev is true when the service runs inside the app.
+	Dev bool
+	// SocketPath is where the backend connects, shown on the About page.
+	SocketPath string
+	// Version is the app's version; "" for a development build.
+	Version string
+	// Logger receives the app's logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// statusTimeout bounds the status request made on each (re)connect; the
+// window shows the stream's own version until it answers.
+const statusTimeout = 10 * time.Second
+
+// App is the running tray app.
+type App struct {
+	fa   fyne.App
+	be   Backend
+	opts Options
+	log  *slog.Logger
+
+	// Touched only on the UI goroutine.
+	win  *window.Window
+	tray *tray.Controller // nil when the app has no tray host
+	snap link.Snapshot
+}
+
+// New prepares the app on fa; the window exists (hidden) once New returns,
+// so [App.Show] works even before [App.Run]. Call it on the main goroutine.
+func New(fa fyne.App, be Backend, opts Options) *App {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &App{
+		fa:   fa,
+		be:   be,
+		opts: opts,
+		log:  log,
+		win: window.New(fa, window.Info{
+			AppVersion: opts.Version,
+			SocketPath: opts.SocketPath,
+			Dev:        opts.Dev,
+		}),
+	}
+}
+
+// Run shows the app and blocks until it quits (the tray's Quit, or ctx
+// ending). It must be called on the main goroutine, as fyne.App.Run must.
+func (a *App) Run(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	a.start()
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		a.follow(ctx)
+	}()
+	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.fa.Quit) })
+
+	a.fa.Run()
+	// The loop is gone: nothing may ask it to quit or post to it any more.
+	stopQuit()
+	cancel()
+	<-followed
+	return nil
+}
+
+// Show brings the main window forward on sec. It is safe from any
+// goroutine: a second launch's request and tray clicks both end here.
+func (a *App) Show(sec nav.Section) {
+	fyne.Do(func() { a.win.Show(sec) })
+}
+
+// start installs the icon and the tray and draws the first state. It runs
+// on the UI goroutine before the event loop starts.
+func (a *App) start() {
+	a.fa.SetIcon(fyne.NewStaticResource("firstline.png", assets.AppPNG()))
+	if host, ok := a.fa.(tray.Host); ok {
+		a.tray = tray.NewController(host, tray.Actions{Open: a.win.Show, Quit: a.fa.Quit})
+		// A left click on the icon then opens the window where the host
+		// supports it; the menu's "Open Firstline" covers the others.
+		if tw, ok := a.fa.(interface{ SetSystemTrayWindow(fyne.Window) }); ok {
+			tw.SetSystemTrayWindow(a.win.FyneWindow())
+		}
+	}
+	a.render()
+	if a.opts.OpenWindow {
+		// Home unless a Show before Run already picked a section.
+		a.win.Show(a.win.Section())
+	}
+}
+
+// follow keeps the event stream open until ctx ends and hands every change
+// to the UI goroutine.
+func (a *App) follow(ctx context.Context) {
+	opts := localapi.FollowOptions{OnConnection: func(c localapi.Connection) {
+		a.post(ctx, func() { a.apply(a.snap.WithConnection(c)) })
+		if c.Connected {
+			a.fetchStatus(ctx)
+		}
+	}}
+	a.be.Follow(ctx, opts, func(ev localapi.Event) {
+		if ev.Type != localapi.EventState {
+			return // keep-alives change nothing on screen
+		}
+		a.post(ctx, func() { a.apply(a.snap.WithEvent(ev)) })
+	})
+}
+
+// fetchStatus asks for the version, IT's contact details and who the
+// service thinks we are; they can change only across a reconnect.
+func (a *App) fetchStatus(ctx context.Context) {
+	reqCtx, cancel := context.WithTimeout(ctx, statusTimeout)
+	defer cancel()
+	st, err := a.be.Status(reqCtx)
+	if err != nil {
+		a.log.Warn("reading the service's status", "err", err)
+		return
+	}
+	a.post(ctx, func() { a.apply(a.snap.WithStatus(st)) })
+}
+
+// post runs fn on the UI goroutine unless the app is shutting down by then.
+func (a *App) post(ctx context.Context, fn func()) {
+	fyne.Do(func() {
+		if ctx.Err() == nil {
+			fn()
+		}
+	})
+}
+
+// apply makes next the current snapshot and shows it.
+func (a *App) apply(next link.Snapshot) {
+	if next.State != a.snap.State {
+		a.logTransition(next)
+	}
+	a.snap = next
+	a.render()
+}
+
+func (a *App) render() {
+	if a.tray != nil {
+		a.tray.Apply(trayState(a.snap))
+	}
+	a.win.Update(a.snap)
+}
+
+// logTransition logs link changes only, not every failed retry, so a
+// stopped service costs one line, not one every few seconds.
+func (a *App) logTransition(next link.Snapshot) {
+	if next.State == link.Up {
+		a.log.Info("connected to the service")
+		return
+	}
+	a.log.Warn("lost the service", "state", next.State, "err", next.Err, "retry", next.Retry)
+}
+
+// trayState is what the tray shows for s.
+func trayState(s link.Snapshot) tray.State {
+	ts := tray.State{Service: s.State}
+	if s.Live != nil {
+		ts.Notices = s.Live.Notices.Unread
+		ts.Critical = s.Live.Notices.Critical
+		ts.ReportsNeedAttention = s.Live.Reports.NeedsAttention
+	}
+	return ts
+}

@@ -1,0 +1,45 @@
+// Package nav names the places of the main window, so the tray menu, the
+// sidebar and a "show" request from a second launch all agree on where a
+// click leads.
+package nav
+
+// Section is one page of the main window.
+type Section int
+
+// Sections, in sidebar order.
+const (
+	Home Section = iota
+	GetHelp
+	Fixes
+	Notices
+	Reports
+	About
+)
+
+// Sections returns every section in the order the sidebar lists them.
+func Sections() []Section {
+	return []Section{Home, GetHelp, Fixes, Notices, Reports, About}
+}
+
+// Title is the section's name as the employee sees it in the sidebar and as
+// the page heading.
+func (s Section) Title() string {
+	switch s {
+	case Home:
+		return "Home"
+	case GetHelp:
+		return "Get help"
+	case Fixes:
+		return "Fixes"
+	case Notices:
+		return "Notices"
+	case Reports:
+		return "My reports"
+	case About:
+		return "About"
+	}
+	return "Home"
+}
+
+// String returns the title, so sections read well in logs.
+func (s Section) String() string { return s.Title() }

@@ -1,0 +1,23 @@
+package nav
+
+import "testing"
+
+func TestSectionsHaveDistinctTitles(t *testing.T) {
+	seen := map[string]Section{}
+	for _, s := range Sections() {
+		title := s.Title()
+		if prev, dup := seen[title]; dup {
+			t.Errorf("sections %d and %d share the title %q", prev, s, title)
+		}
+		seen[title] = s
+	}
+	if len(seen) != 6 {
+		t.Errorf("got %d sections, want 6", len(seen))
+	}
+}
+
+func TestUnknownSectionFallsBackToHome(t *testing.T) {
+	if got := Section(99).Title(); got != "Home" {
+		t.Errorf("Section(99).Title() = %q, want Home", got)
+	}
+}

@@ -1,0 +1,203 @@
+package window
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/firstline-it/firstline/app/link"
+	"github.com/firstline-it/firstline/app/nav"
+	"github.com/firstline-it/firstline/internal/localapi"
+)
+
+// env is what pages need besides the snapshot.
+type env struct {
+	Info
+	clip fyne.Clipboard
+}
+
+// build returns the page for sec as it stands in s.
+func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
+	switch sec {
+	case nav.GetHelp, nav.Fixes, nav.Notices, nav.Reports:
+		return comingPage(sec, s)
+	case nav.About:
+		return aboutPage(s, e.Info)
+	}
+	return homePage(s, e)
+}
+
+func homePage(s link.Snapshot, e env) fyne.CanvasObject {
+	return page("Home",
+		para("Get help from IT, fix common problems yourself and read what IT wants you to know."),
+		servicePanel(describeService(s, e.Info), e.clip),
+		contactPanel("Contact IT", s.Support()),
+	)
+}
+
+func servicePanel(v serviceView, clip fyne.Clipboard) fyne.CanvasObject {
+	parts := make([]fyne.CanvasObject, 0, len(v.lines)+3)
+	for _, l := range v.lines {
+		parts = append(parts, para(l))
+	}
+	if v.command != "" {
+		parts = append(parts, para(v.commandIntro), commandBlock(v.command, clip))
+	}
+	if v.detail != "" {
+		parts = append(parts, note(v.detail))
+	}
+	return panel(v.title, toneIcon(v.tone), parts...)
+}
+
+// contactPanel shows how to reach IT. Without details from the service it
+// still says what to do, so no page leaves an employee without a next step.
+func contactPanel(title string, sup localapi.Support) fyne.CanvasObject {
+	if !knownContact(sup) {
+		return panel(title, nil,
+			para("Contact IT the way you usually do. Their phone number and email address "+
+				"appear here once the Firstline service has answered."))
+	}
+	var parts []fyne.CanvasObject
+	if sup.Organization != "" {
+		parts = append(parts, para(sup.Organization))
+	}
+	var rows []fyne.CanvasObject
+	for _, c := range contactLines(sup) {
+		rows = append(rows, key(c.kind), hyperlink(c.text, c.link))
+	}
+	if len(rows) > 0 {
+		parts = append(parts, form(rows...))
+	}
+	return panel(title, nil, parts...)
+}
+
+// coming describes a feature that has not landed yet, in the words of what
+// it will do for the employee.
+type coming struct {
+	lead string
+	body string
+}
+
+func comingFor(sec nav.Section) coming {
+	switch sec {
+	case nav.GetHelp:
+		return coming{
+			lead: "Soon you can report a problem to IT from here.",
+			body: "Describe the problem in your own words. Details about this computer and, " +
+				"if you like, a screenshot are attached — and shown to you before anything is sent. " +
+				"Your report reaches IT even if you are offline right now: it is kept safe and " +
+				"sent as soon as you are back online.",
+		}
+	case nav.Fixes:
+		return coming{
+			lead: "Soon you can fix common problems yourself, in one click.",
+			body: "IT prepares fixes for problems that come up often, such as a stuck print queue " +
+				"or a network connection that needs a reset. Each fix tells you what it will do " +
+				"before it runs, and whether it worked afterwards.",
+		}
+	case nav.Notices:
+		return coming{
+			lead: "Soon you can read messages from IT here.",
+			body: "Planned maintenance, outages and security warnings will appear here, and the " +
+				"tray icon shows a dot when there is something new.",
+		}
+	}
+	return coming{
+		lead: "Soon you can follow the problems you reported.",
+		body: "Every report you send with Get help will be listed here with where it stands: " +
+			"waiting to be sent, with IT, or needing something from you.",
+	}
+}
+
+func comingPage(sec nav.Section, s link.Snapshot) fyne.CanvasObject {
+	c := comingFor(sec)
+	parts := []fyne.CanvasObject{subheading(c.lead), para(c.body)}
+	if n := countsLine(sec, s.Live); n != "" {
+		parts = append(parts, para(n))
+	}
+	parts = append(parts, contactPanel("Until then, contact IT", s.Support()))
+	return page(sec.Title(), parts...)
+}
+
+// countsLine tells the employee what the service already knows for a page
+// that cannot list it yet, so a badge in the tray is never unexplained.
+func countsLine(sec nav.Section, live *localapi.State) string {
+	if live == nil {
+		return ""
+	}
+	const askIT = " Until you can read them here, please contact IT."
+	switch n := live.Notices; {
+	case sec == nav.Notices && n.Critical > 0 && n.Critical >= n.Unread:
+		return "IT has sent you " + plural(n.Critical, "critical notice") + "." + askIT
+	case sec == nav.Notices && n.Critical > 0:
+		return fmt.Sprintf("IT has sent you %s, %d of them critical.", plural(n.Unread, "unread notice"), n.Critical) + askIT
+	case sec == nav.Notices && n.Unread > 0:
+		return "IT has sent you " + plural(n.Unread, "unread notice") + "."
+	}
+	if r := live.Reports; sec == nav.Reports && r.NeedsAttention > 0 {
+		return fmt.Sprintf("%s %s your attention. Please contact IT about %s.",
+			plural(r.NeedsAttention, "report"), pick(r.NeedsAttention, "needs", "need"),
+			pick(r.NeedsAttention, "it", "them"))
+	}
+	return ""
+}
+
+func aboutPage(s link.Snapshot, info Info) fyne.CanvasObject {
+	service := "unknown until the service answers"
+	if v := s.ServiceVersion(); v != "" {
+		service = v
+	}
+	caller := "unknown until the service answers"
+	if s.Status != nil {
+		caller = callerText(s.Status.Caller)
+	}
+	mode := "installed service"
+	if info.Dev {
+		mode = "dev mode (the service runs inside this app)"
+	}
+	title := container.NewVBox(subheading("Firstline"), widget.NewLabel("IT self-service for your computer"))
+	return page("About",
+		container.NewHBox(container.NewCenter(appIcon(64)), title),
+		panel("Versions and connection", nil, form(
+			key("Firstline"), copyable(info.version(), false),
+			key("Service"), copyable(service, false),
+			key("Connection"), copyable(s.State.Describe(), false),
+			key("You are"), copyable(caller, false),
+			key("Socket"), copyable(info.SocketPath, true),
+			key("Mode"), copyable(mode, false),
+		), note("\"You are\" is who the service says you are. It decides what you may do from "+
+			"that, never from anything the app claims.")),
+		note(licence),
+	)
+}
+
+// licence is the line the About page ends with.
+const licence = "Firstline is distributed under the terms in the LICENSE file that came with it."
+
+func callerText(id localapi.Identity) string {
+	label := "uid"
+	if strings.HasPrefix(id.UID, "S-") { // Windows names users by SID
+		label = "SID"
+	}
+	if id.Username == "" {
+		return fmt.Sprintf("%s %s", label, id.UID)
+	}
+	return fmt.Sprintf("%s (%s %s)", id.Username, label, id.UID)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,175 @@
+// Package window is the main window: a sidebar of sections and the page of
+// the selected one. It shows a [link.Snapshot] and nothing else, so every
+// state the service can be in is rendered by the tests with Fyne's test
+// driver.
+package window
+
+import (
+	"image/color"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/firstline-it/firstline/app/link"
+	"github.com/firstline-it/firstline/app/nav"
+	"github.com/firstline-it/firstline/assets"
+)
+
+const (
+	// minWidth and minHeight are the smallest the window gets: enough for
+	// the sidebar and a page's longest line without crowding.
+	minWidth, minHeight = 760, 520
+	// startWidth and startHeight leave room for a page's two panels
+	// without scrolling.
+	startWidth, startHeight = 880, 620
+	// sidebarWidth fits the longest section name with its count.
+	sidebarWidth = 210
+)
+
+// Info is what the window shows that does not come from the service.
+type Info struct {
+	// AppVersion is this app's version; "" for a development build.
+	AppVersion string
+	// SocketPath is where the app looks for the service.
+	SocketPath string
+	// Dev is true when the service runs inside the app.
+	Dev bool
+	// GOOS picks the OS whose commands the pages suggest; "" means this
+	// one. Tests set it to check every OS's wording.
+	GOOS string
+}
+
+func (i Info) goos() string {
+	if i.GOOS == "" {
+		return runtime.GOOS
+	}
+	return i.GOOS
+}
+
+func (i Info) version() string {
+	if i.AppVersion == "" {
+		return "development build"
+	}
+	return i.AppVersion
+}
+
+// Window is the app's main window. Its methods must be called on the UI
+// goroutine (inside fyne.Do from others).
+type Window struct {
+	win     fyne.Window
+	clip    fyne.Clipboard
+	info    Info
+	snap    link.Snapshot
+	current nav.Section
+	list    *widget.List
+	status  *widget.Label
+	// statusIcon colours the sidebar's status line, so the state reads at
+	// a glance from every page.
+	statusIcon *widget.Icon
+	content    *fyne.Container
+}
+
+// New creates the window, hidden. Closing it only hides it: the app lives
+// on in the tray, and quitting is the tray's Quit.
+func New(fa fyne.App, info Info) *Window {
+	w := &Window{win: fa.NewWindow("Firstline"), clip: fa.Clipboard(), info: info}
+	w.win.SetIcon(appResource())
+	w.win.SetCloseIntercept(w.win.Hide)
+
+	w.list = widget.NewList(
+		func() int { return len(nav.Sections()) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(nil), widget.NewLabel("My reports (99)"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			sec := nav.Sections()[id]
+			row := o.(*fyne.Container).Objects
+			row[0].(*widget.Icon).SetResource(sectionIcon(sec))
+			row[1].(*widget.Label).SetText(sidebarLabel(sec, w.snap))
+		},
+	)
+	w.list.HideSeparators = true
+	w.list.OnSelected = func(id widget.ListItemID) { w.open(nav.Sections()[id]) }
+	w.status = widget.NewLabel("")
+	w.status.Wrapping = fyne.TextWrapWord
+	w.status.SizeName = theme.SizeNameCaptionText
+	w.statusIcon = widget.NewIcon(nil)
+	w.content = container.NewStack()
+
+	footer := container.NewBorder(nil, nil, w.statusIcon, nil, w.status)
+	sidebar := container.NewBorder(brand(), footer, nil, nil, w.list)
+	w.win.SetContent(container.NewBorder(nil, nil,
+		container.NewHBox(atLeast(sidebar, sidebarWidth, 0), widget.NewSeparator()), nil,
+		atLeast(w.content, minWidth-sidebarWidth, minHeight)))
+	w.win.Resize(fyne.NewSize(startWidth, startHeight))
+
+	w.list.Select(int(nav.Home))
+	w.Update(link.Snapshot{})
+	return w
+}
+
+// Show brings the window forward on sec.
+func (w *Window) Show(sec nav.Section) {
+	w.list.Select(int(sec)) // lands in open unless sec is already selected
+	w.open(sec)
+	w.win.Show()
+	w.win.RequestFocus()
+}
+
+// Update shows s: the sidebar's counts, the status line, and the open page.
+func (w *Window) Update(s link.Snapshot) {
+	w.snap = s
+	w.list.Refresh()
+	w.status.SetText(s.State.Describe())
+	w.statusIcon.SetResource(toneIcon(toneOf(s.State)))
+	w.render()
+}
+
+// Section is the section on display.
+func (w *Window) Section() nav.Section { return w.current }
+
+// FyneWindow is the underlying window, for the tray host and for tests.
+func (w *Window) FyneWindow() fyne.Window { return w.win }
+
+func (w *Window) open(sec nav.Section) {
+	if sec == w.current && len(w.content.Objects) > 0 {
+		return
+	}
+	w.current = sec
+	w.render()
+}
+
+func (w *Window) render() {
+	w.content.Objects = []fyne.CanvasObject{build(w.current, w.snap, env{Info: w.info, clip: w.clip})}
+	w.content.Refresh()
+}
+
+// brand is the sidebar's header: the app's icon and name.
+func brand() fyne.CanvasObject {
+	name := widget.NewLabelWithStyle("Firstline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	return container.NewPadded(container.NewHBox(appIcon(32), name, layout.NewSpacer()))
+}
+
+// atLeast keeps o at least width x height.
+func atLeast(o fyne.CanvasObject, width, height float32) fyne.CanvasObject {
+	floor := canvas.NewRectangle(color.Transparent)
+	floor.SetMinSize(fyne.NewSize(width, height))
+	return container.NewStack(floor, o)
+}
+
+func appResource() fyne.Resource {
+	return fyne.NewStaticResource("firstline.png", assets.AppPNG())
+}
+
+func appIcon(px float32) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(appResource())
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(px))
+	return img
+}
