@@ -19,6 +19,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/firstline-it/firstline/app"
+	"github.com/firstline-it/firstline/app/autostart"
 	"github.com/firstline-it/firstline/app/instance"
 	"github.com/firstline-it/firstline/app/nav"
 	"github.com/firstline-it/firstline/app/privilege"
@@ -101,9 +102,13 @@ func run() int {
 	fa := fyneapp.NewWithID(appID)
 	client := localapi.NewClient(*socket)
 	defer client.Close()
-	a := app.New(fa, client, app.Options{
-		OpenWindow: *open, Dev: *dev, SocketPath: *socket, Version: version, Logger: log,
-	})
+	opts := app.Options{OpenWindow: *open, Dev: *dev, SocketPath: *socket, Version: version, Logger: log}
+	if !*dev {
+		if login, err := autostart.ForThisProgram(); err == nil {
+			opts.Login = login
+		}
+	}
+	a := app.New(fa, client, opts)
 
 	if inst != nil {
 		go forwardShowRequests(ctx, inst, a)

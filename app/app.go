@@ -40,6 +40,8 @@ type Options struct {
 	Version string
 	// Logger receives the app's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Login is the per-user "start at login" entry; nil hides the switch.
+	Login window.LoginItem
 }
 
 // statusTimeout bounds the status request made on each (re)connect; the
@@ -75,6 +77,7 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 			AppVersion: opts.Version,
 			SocketPath: opts.SocketPath,
 			Dev:        opts.Dev,
+			Login:      opts.Login,
 		}),
 	}
 }

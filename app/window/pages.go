@@ -17,6 +17,8 @@ import (
 type env struct {
 	Info
 	clip fyne.Clipboard
+	// errors shows a failure the employee caused and can act on.
+	errors func(error)
 }
 
 // build returns the page for sec as it stands in s.
@@ -25,7 +27,7 @@ func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
 	case nav.GetHelp, nav.Fixes, nav.Notices, nav.Reports:
 		return comingPage(sec, s)
 	case nav.About:
-		return aboutPage(s, e.Info)
+		return aboutPage(s, e)
 	}
 	return homePage(s, e)
 }
@@ -145,7 +147,8 @@ func countsLine(sec nav.Section, live *localapi.State) string {
 	return ""
 }
 
-func aboutPage(s link.Snapshot, info Info) fyne.CanvasObject {
+func aboutPage(s link.Snapshot, e env) fyne.CanvasObject {
+	info := e.Info
 	service := "unknown until the service answers"
 	if v := s.ServiceVersion(); v != "" {
 		service = v
@@ -170,12 +173,30 @@ func aboutPage(s link.Snapshot, info Info) fyne.CanvasObject {
 			key("Mode"), copyable(mode, false),
 		), note("\"You are\" is who the service says you are. It decides what you may do from "+
 			"that, never from anything the app claims.")),
-		note(licence),
+		loginPanel(info.Login, e.errors),
 	)
 }
 
-// licence is the line the About page ends with.
-const licence = "Firstline is distributed under the terms in the LICENSE file that came with it."
+// loginPanel is the "start at login" switch. A failed change is shown and
+// the box put back, so it never claims a state the system does not have.
+func loginPanel(login LoginItem, showErr func(error)) fyne.CanvasObject {
+	if login == nil {
+		return container.NewVBox()
+	}
+	var check *widget.Check
+	check = widget.NewCheck("Start Firstline when I log in", func(on bool) {
+		if on == login.Enabled() {
+			return
+		}
+		if err := login.Set(on); err != nil {
+			showErr(err)
+			check.SetChecked(login.Enabled())
+		}
+	})
+	check.SetChecked(login.Enabled())
+	return panel("Start-up", nil, check,
+		note("Firstline then waits in the tray, without opening this window, so help is one click away."))
+}
 
 func callerText(id localapi.Identity) string {
 	label := "uid"

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -42,6 +43,15 @@ type Info struct {
 	// GOOS picks the OS whose commands the pages suggest; "" means this
 	// one. Tests set it to check every OS's wording.
 	GOOS string
+	// Login is the employee's "start at login" switch; nil hides it (dev
+	// mode: a build in a work tree must not start at every login).
+	Login LoginItem
+}
+
+// LoginItem is the per-user entry that starts the app at login.
+type LoginItem interface {
+	Enabled() bool
+	Set(on bool) error
 }
 
 func (i Info) goos() string {
@@ -145,7 +155,7 @@ func (w *Window) open(sec nav.Section) {
 }
 
 func (w *Window) render() {
-	w.content.Objects = []fyne.CanvasObject{build(w.current, w.snap, env{Info: w.info, clip: w.clip})}
+	w.content.Objects = []fyne.CanvasObject{build(w.current, w.snap, env{Info: w.info, clip: w.clip, errors: w.showError})}
 	w.content.Refresh()
 }
 
@@ -172,4 +182,9 @@ func appIcon(px float32) fyne.CanvasObject {
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSquareSize(px))
 	return img
+}
+
+// showError tells the employee an action of theirs failed, in the window.
+func (w *Window) showError(err error) {
+	dialog.ShowError(err, w.win)
 }

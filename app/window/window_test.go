@@ -213,7 +213,10 @@ func TestAboutPage(t *testing.T) {
 	w.Update(connected())
 	w.Show(nav.About)
 	requireTexts(t, w.page(), "About", "1.0.0", "2.3.4", "alice (uid 1000)",
-		"/run/firstline/local.sock", "installed service", "LICENSE")
+		"/run/firstline/local.sock", "installed service")
+	if len(uitest.Find[*widget.Check](w.page())) != 0 {
+		t.Error("About shows a start-at-login switch without a login item")
+	}
 
 	w.Update(down(link.Snapshot{}))
 	requireTexts(t, w.page(), "unknown until the service answers", "Firstline service is not running")
@@ -300,5 +303,50 @@ func TestCallerText(t *testing.T) {
 		if got := callerText(id); got != want {
 			t.Errorf("callerText(%+v) = %q, want %q", id, got, want)
 		}
+	}
+}
+
+// fakeLogin is a start-at-login entry that can be told to fail.
+type fakeLogin struct {
+	on   bool
+	fail error
+	sets []bool
+}
+
+func (f *fakeLogin) Enabled() bool { return f.on }
+func (f *fakeLogin) Set(on bool) error {
+	f.sets = append(f.sets, on)
+	if f.fail != nil {
+		return f.fail
+	}
+	f.on = on
+	return nil
+}
+
+func TestAboutStartAtLoginSwitch(t *testing.T) {
+	login := &fakeLogin{}
+	info := linuxInfo
+	info.Login = login
+	w := newWindow(t, info)
+	w.Show(nav.About)
+	checks := uitest.Find[*widget.Check](w.page())
+	if len(checks) != 1 || checks[0].Text != "Start Firstline when I log in" || checks[0].Checked {
+		t.Fatalf("switch = %+v", checks)
+	}
+	test.Tap(checks[0])
+	if !login.on || len(login.sets) != 1 {
+		t.Fatalf("tapping did not enable: %+v", login)
+	}
+
+	// A failure is shown and the box goes back to the real state.
+	login.fail = fmt.Errorf("read-only home")
+	w.Show(nav.About)
+	check := uitest.Find[*widget.Check](w.page())[0]
+	if !check.Checked {
+		t.Fatal("switch does not show the enabled entry")
+	}
+	test.Tap(check)
+	if !check.Checked || !login.on {
+		t.Errorf("after a failed disable the switch says %v, entry %v", check.Checked, login.on)
 	}
 }

@@ -49,9 +49,12 @@ func TestRotatorKeepsMaxFilesAndWholeLines(t *testing.T) {
 
 type fakeSystem struct{ got []string }
 
-func (f *fakeSystem) Error(v ...any) error   { f.got = append(f.got, "E "+fmt.Sprint(v...)); return nil }
-func (f *fakeSystem) Warning(v ...any) error { f.got = append(f.got, "W "+fmt.Sprint(v...)); return nil }
-func (f *fakeSystem) Info(v ...any) error    { f.got = append(f.got, "I "+fmt.Sprint(v...)); return nil }
+func (f *fakeSystem) Error(v ...any) error { f.got = append(f.got, "E "+fmt.Sprint(v...)); return nil }
+func (f *fakeSystem) Warning(v ...any) error {
+	f.got = append(f.got, "W "+fmt.Sprint(v...))
+	return nil
+}
+func (f *fakeSystem) Info(v ...any) error { f.got = append(f.got, "I "+fmt.Sprint(v...)); return nil }
 
 func TestSystemHandlerMapsSeverity(t *testing.T) {
 	sys := &fakeSystem{}
