@@ -9,24 +9,22 @@ import (
 )
 
 func peerCreds(c net.Conn) (Creds, error) {
-	raw, err := rawConn(c)
+	var cred *unix.Xucred
+	pid := 0
+	err := withFD(c, func(fd int) (err error) {
+		cred, err = unix.GetsockoptXucred(fd, unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
+		if err != nil {
+			return fmt.Errorf("LOCAL_PEERCRED: %w", err)
+		}
+		// Older kernels lack LOCAL_PEERPID; the credential alone still
+		// identifies the user.
+		if p, err := unix.GetsockoptInt(fd, unix.SOL_LOCAL, unix.LOCAL_PEERPID); err == nil {
+			pid = p
+		}
+		return nil
+	})
 	if err != nil {
 		return Creds{}, err
-	}
-	var cred *unix.Xucred
-	var pid int
-	var credErr, pidErr error
-	if err := raw.Control(func(fd uintptr) {
-		cred, credErr = unix.GetsockoptXucred(int(fd), unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
-		pid, pidErr = unix.GetsockoptInt(int(fd), unix.SOL_LOCAL, unix.LOCAL_PEERPID)
-	}); err != nil {
-		return Creds{}, fmt.Errorf("%w: %w", ErrNoCreds, err)
-	}
-	if credErr != nil {
-		return Creds{}, fmt.Errorf("%w: LOCAL_PEERCRED: %w", ErrNoCreds, credErr)
-	}
-	if pidErr != nil {
-		pid = 0 // older kernels: identity still comes from the credential
 	}
 	gid := ""
 	if cred.Ngroups > 0 {

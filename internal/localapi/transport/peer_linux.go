@@ -9,19 +9,16 @@ import (
 )
 
 func peerCreds(c net.Conn) (Creds, error) {
-	raw, err := rawConn(c)
+	var cred *unix.Ucred
+	err := withFD(c, func(fd int) (err error) {
+		cred, err = unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+		if err != nil {
+			return fmt.Errorf("SO_PEERCRED: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return Creds{}, err
-	}
-	var cred *unix.Ucred
-	var credErr error
-	if err := raw.Control(func(fd uintptr) {
-		cred, credErr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
-	}); err != nil {
-		return Creds{}, fmt.Errorf("%w: %w", ErrNoCreds, err)
-	}
-	if credErr != nil {
-		return Creds{}, fmt.Errorf("%w: SO_PEERCRED: %w", ErrNoCreds, credErr)
 	}
 	return Creds{
 		UID:   strconv.FormatUint(uint64(cred.Uid), 10),

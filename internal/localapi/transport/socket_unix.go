@@ -78,11 +78,23 @@ func IsUnreachable(err error) bool {
 		errors.Is(err, syscall.ENOENT) || errors.Is(err, os.ErrPermission)
 }
 
-// rawConn returns the syscall.RawConn of an accepted Unix connection.
-func rawConn(c net.Conn) (syscall.RawConn, error) {
+// withFD runs fn on the file descriptor of an accepted Unix connection;
+// every failure wraps ErrNoCreds, since that is all callers need it for.
+func withFD(c net.Conn, fn func(fd int) error) error {
 	uc, ok := c.(*net.UnixConn)
 	if !ok {
-		return nil, fmt.Errorf("%w: %T is not a Unix socket", ErrNoCreds, c)
+		return fmt.Errorf("%w: %T is not a Unix socket", ErrNoCreds, c)
 	}
-	return uc.SyscallConn()
+	raw, err := uc.SyscallConn()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNoCreds, err)
+	}
+	var fnErr error
+	if err := raw.Control(func(fd uintptr) { fnErr = fn(int(fd)) }); err != nil {
+		return fmt.Errorf("%w: %w", ErrNoCreds, err)
+	}
+	if fnErr != nil {
+		return fmt.Errorf("%w: %w", ErrNoCreds, fnErr)
+	}
+	return nil
 }
