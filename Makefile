@@ -14,8 +14,8 @@ test:
 
 build:
 	@scripts/deps.sh build
-	$(GO) build -o $(BIN)/firstline .
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/firstline-service ./service/cmd/firstline-service
+	$(GO) build -buildvcs=auto -o $(BIN)/firstline .
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -trimpath -o $(BIN)/firstline-service ./service/cmd/firstline-service
 
 # Speed and memory: LocalAPI latency, idle service and idle tray app.
 bench:

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh run
 echo "Building firstline (the first build compiles Fyne and takes a few minutes)…" >&2
-go build -o bin/firstline .
+go build -buildvcs=auto -o bin/firstline .
 
 # The app never runs as root (it acts for one employee). Run as root, this
 # script starts it as the user who called sudo or, on a bare machine, as

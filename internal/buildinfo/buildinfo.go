@@ -4,17 +4,26 @@
 package buildinfo
 
 import (
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
 )
 
-// Version is the main module's version: a release tag, a pseudo-version with
-// the commit for untagged builds, or "dev" for `go run` of a work tree.
+// pseudoVersion matches the version Go stamps on an untagged commit
+// (v0.0.0-20261123121601-b96877c45453, maybe +dirty).
+var pseudoVersion = regexp.MustCompile(`^v0\.0\.0-\d{14}-([0-9a-f]{12})(\+dirty)?$`)
+
+// Version is the main module's version: a release tag ("1.4.2"), or for an
+// untagged build "dev-" and the commit ("dev-b96877c45453+dirty"), or "dev"
+// when the toolchain recorded nothing.
 func Version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
 		return "dev" + revisionSuffix(bi)
+	}
+	if m := pseudoVersion.FindStringSubmatch(bi.Main.Version); m != nil {
+		return "dev-" + m[1] + m[2]
 	}
 	return strings.TrimPrefix(bi.Main.Version, "v")
 }
