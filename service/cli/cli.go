@@ -16,8 +16,11 @@ import (
 // Exit codes. 3 and 4 follow the LSB init-script convention for status;
 // 77 and 78 are sysexits' EX_NOPERM and EX_CONFIG.
 const (
-	ExitOK           = 0
-	ExitFailure      = 1
+	ExitOK      = 0
+	ExitFailure = 1
+	// ExitDead is status's "dead": the OS thinks it runs (or restarts it)
+	// but it does not answer. Same number as ExitFailure, as in LSB.
+	ExitDead         = 1
 	ExitUsage        = 2
 	ExitNotRunning   = 3
 	ExitNotInstalled = 4
@@ -155,7 +158,7 @@ func printCommands(w io.Writer, prog string, cmds []*Command) {
 		fmt.Fprintf(w, "  %-16s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags.\n", prog)
-	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failed, 2 usage, 3 not running, 4 not installed, 77 needs root/administrator, 78 bad configuration.")
+	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failed (status: dead or restarting), 2 usage, 3 not running, 4 not installed, 77 needs root/administrator, 78 bad configuration.")
 }
 
 // noArgs is for commands that take no positional arguments.

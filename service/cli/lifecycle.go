@@ -123,7 +123,9 @@ func statusCommand() *Command {
 	return &Command{
 		Name:    "status",
 		Summary: "Show whether the service is installed, running and answering",
-		Help:    "Exit code: 0 running, 3 installed but not running, 4 not installed.",
+		Help: `Exit code (LSB): 0 running and answering; 1 dead: the service manager has it
+running, restarting or failed but the LocalAPI does not answer; 3 installed but
+stopped; 4 not installed.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *Env, []string) error {
 			socket := fs.String("socket", transport.DefaultPath, "LocalAPI socket to probe")
 			return func(ctx context.Context, env *Env, args []string) error {
@@ -158,12 +160,15 @@ func statusCommand() *Command {
 	}
 }
 
-// statusExit maps what was seen to the LSB status exit codes; a service
-// answering on its socket counts as running even when started by hand.
+// statusExit maps what was seen to the LSB status exit codes. Only a
+// service that answers counts as running (even one started by hand): a
+// crash-looping service must not look healthy to monitoring.
 func statusExit(state manager.State, answering bool) error {
 	switch {
-	case answering || state == manager.StateRunning:
+	case answering:
 		return nil
+	case state == manager.StateRunning || state == manager.StateRestarting || state == manager.StateFailed:
+		return withCode(ExitDead, errors.New("the service is not answering on its socket"))
 	case state == manager.StateNotInstalled || state == manager.StateUnknown:
 		return withCode(ExitNotInstalled, errors.New(""))
 	}

@@ -51,6 +51,9 @@ const (
 	StateStopped
 	StateNotInstalled
 	StateFailed
+	// StateRestarting: the service died and the manager will start it
+	// again shortly (systemd's auto-restart wait).
+	StateRestarting
 )
 
 func (s State) String() string {
@@ -63,6 +66,8 @@ func (s State) String() string {
 		return "not installed"
 	case StateFailed:
 		return "failed"
+	case StateRestarting:
+		return "restarting after a crash"
 	}
 	return "unknown"
 }
@@ -78,7 +83,9 @@ func StateOf(svc service.Service) (State, error) {
 	case err != nil:
 		return StateUnknown, fmt.Errorf("asking the service manager: %w", err)
 	case st == service.StatusRunning:
-		return StateRunning, nil
+		// kardianos counts systemd's "activating" as running, which
+		// includes the wait before restarting a crashed service.
+		return refineRunning(svc), nil
 	case st == service.StatusStopped:
 		return StateStopped, nil
 	}
