@@ -139,6 +139,7 @@ func TestFollowDrivesTrayAndWindow(t *testing.T) {
 	}
 	a = New(fa, be, Options{SocketPath: "/run/firstline/local.sock"})
 	a.start()
+	a.win.Show(nav.Home) // build the window so the test can read its pages
 	a.follow(context.Background())
 
 	want := []seen{
@@ -194,6 +195,7 @@ func TestStatusFailureIsLoggedAndTheLinkStaysUp(t *testing.T) {
 	}
 	a := New(fa, be, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	a.start()
+	a.win.Show(nav.Home) // build the window so the test can read its pages
 	a.follow(context.Background())
 
 	if a.tray.State().Service != link.Up {
@@ -284,6 +286,7 @@ func TestWithoutATrayTheWindowStillWorks(t *testing.T) {
 	}}
 	a := New(fa, be, Options{})
 	a.start()
+	a.win.Show(nav.Home) // build the window so the test can read its pages
 	a.follow(context.Background())
 	if a.tray != nil {
 		t.Fatal("a tray controller exists without a tray host")

@@ -86,11 +86,22 @@ type Window struct {
 
 // New creates the window, hidden. Closing it only hides it: the app lives
 // on in the tray, and quitting is the tray's Quit.
+//
+// The window's content is built on the first Show, not here: laying out
+// text loads the fonts (some 25 MiB with Fyne's emoji font), and an app that
+// mostly waits in the tray must not pay that until someone opens it.
 func New(fa fyne.App, info Info) *Window {
 	w := &Window{win: fa.NewWindow("Firstline"), clip: fa.Clipboard(), info: info}
 	w.win.SetIcon(appResource())
 	w.win.SetCloseIntercept(w.win.Hide)
+	return w
+}
 
+// build creates the window's content once.
+func (w *Window) build() {
+	if w.content != nil {
+		return
+	}
 	w.list = widget.NewList(
 		func() int { return len(nav.Sections()) },
 		func() fyne.CanvasObject {
@@ -117,14 +128,16 @@ func New(fa fyne.App, info Info) *Window {
 		container.NewHBox(atLeast(sidebar, sidebarWidth, 0), widget.NewSeparator()), nil,
 		atLeast(w.content, minWidth-sidebarWidth, minHeight)))
 	w.win.Resize(fyne.NewSize(startWidth, startHeight))
-
-	w.list.Select(int(nav.Home))
-	w.Update(link.Snapshot{})
-	return w
+	w.list.Select(int(w.current))
+	w.refresh()
 }
 
 // Show brings the window forward on sec.
 func (w *Window) Show(sec nav.Section) {
+	if w.content == nil {
+		w.current = sec // the first build renders it
+		w.build()
+	}
 	w.list.Select(int(sec)) // lands in open unless sec is already selected
 	w.open(sec)
 	w.win.Show()
@@ -132,11 +145,18 @@ func (w *Window) Show(sec nav.Section) {
 }
 
 // Update shows s: the sidebar's counts, the status line, and the open page.
+// Before the window was first shown it only remembers s.
 func (w *Window) Update(s link.Snapshot) {
 	w.snap = s
+	if w.content != nil {
+		w.refresh()
+	}
+}
+
+func (w *Window) refresh() {
 	w.list.Refresh()
-	w.status.SetText(s.State.Describe())
-	w.statusIcon.SetResource(toneIcon(toneOf(s.State)))
+	w.status.SetText(w.snap.State.Describe())
+	w.statusIcon.SetResource(toneIcon(toneOf(w.snap.State)))
 	w.render()
 }
 
@@ -147,7 +167,7 @@ func (w *Window) Section() nav.Section { return w.current }
 func (w *Window) FyneWindow() fyne.Window { return w.win }
 
 func (w *Window) open(sec nav.Section) {
-	if sec == w.current && len(w.content.Objects) > 0 {
+	if sec == w.current && w.content != nil && len(w.content.Objects) > 0 {
 		return
 	}
 	w.current = sec

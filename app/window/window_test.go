@@ -55,8 +55,29 @@ func newWindow(t *testing.T, info Info) *Window {
 	return w
 }
 
-// page is what the content area shows.
-func (w *Window) page() fyne.CanvasObject { return w.content.Objects[0] }
+// page is what the content area shows, building the window if it has not
+// been shown yet.
+func (w *Window) page() fyne.CanvasObject {
+	w.build()
+	return w.content.Objects[0]
+}
+
+// TestContentWaitsForFirstShow: an app waiting in the tray must not pay for
+// the window's widgets and fonts until someone opens it.
+func TestContentWaitsForFirstShow(t *testing.T) {
+	w := newWindow(t, linuxInfo)
+	w.Update(connected())
+	if w.content != nil || w.FyneWindow().Content() != nil {
+		t.Fatal("window content built before the first Show")
+	}
+	w.Show(nav.Notices)
+	if w.Section() != nav.Notices || !uitest.Has(w.page(), "Notices") {
+		t.Fatalf("first Show opened %v", w.Section())
+	}
+	if !uitest.Has(w.FyneWindow().Content(), "Connected to Firstline service") {
+		t.Error("the snapshot received while hidden is not shown")
+	}
+}
 
 func requireTexts(t *testing.T, o fyne.CanvasObject, want ...string) {
 	t.Helper()
@@ -256,6 +277,7 @@ func TestUpdateKeepsTheOpenSection(t *testing.T) {
 
 func TestSidebarSelectionOpensThePage(t *testing.T) {
 	w := newWindow(t, linuxInfo)
+	w.Show(nav.Home)
 	w.list.Select(int(nav.About))
 	if w.Section() != nav.About || !uitest.Has(w.page(), "Socket") {
 		t.Errorf("selecting About in the sidebar shows %v", w.Section())
