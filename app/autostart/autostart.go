@@ -1,35 +1,18 @@
 // Package autostart is the employee's own "start Firstline when I log in"
-// switch, kept where each OS looks for it: an XDG autostart entry on Linux,
-// a LaunchAgent on macOS, the Startup folder on Windows (through
-// github.com/emersion/go-autostart). Packages may also install a
-// machine-wide entry; this one is per user.
+// switch, kept where each OS looks for it: an XDG autostart entry on Linux
+// and a LaunchAgent on macOS (through github.com/emersion/go-autostart), the
+// per-user Run key on Windows. Packages may also install a machine-wide
+// entry; this one is per user.
 package autostart
 
 import (
 	"fmt"
 	"os"
-
-	goautostart "github.com/emersion/go-autostart"
 )
 
-// name is the entry's file name (firstline.desktop, firstline.plist, …).
+// name is the entry's name (firstline.desktop, the LaunchAgent label, the
+// Run key's value name).
 const name = "firstline"
-
-// Login is the per-user login entry for one executable.
-type Login struct {
-	app *goautostart.App
-}
-
-// ForExecutable returns the entry that starts exe (an absolute path) at
-// login. Started that way the app stays in the tray: no window pops up at
-// every login.
-func ForExecutable(exe string) *Login {
-	return &Login{app: &goautostart.App{
-		Name:        name,
-		DisplayName: "Firstline",
-		Exec:        []string{exe},
-	}}
-}
 
 // ForThisProgram is ForExecutable for the running binary.
 func ForThisProgram() (*Login, error) {
@@ -40,21 +23,18 @@ func ForThisProgram() (*Login, error) {
 	return ForExecutable(exe), nil
 }
 
-// Enabled reports whether the entry exists.
-func (l *Login) Enabled() bool { return l.app.IsEnabled() }
-
 // Set creates or removes the entry.
 func (l *Login) Set(on bool) error {
 	if on == l.Enabled() {
 		return nil
 	}
 	if on {
-		if err := l.app.Enable(); err != nil {
+		if err := l.enable(); err != nil {
 			return fmt.Errorf("adding Firstline to the programs started at login: %w", err)
 		}
 		return nil
 	}
-	if err := l.app.Disable(); err != nil {
+	if err := l.disable(); err != nil {
 		return fmt.Errorf("removing Firstline from the programs started at login: %w", err)
 	}
 	return nil
