@@ -59,13 +59,16 @@ func run() int {
 		name = "firstline-dev"
 	}
 	inst, err := instance.Acquire(ctx, name)
-	if errors.Is(err, instance.ErrAlreadyRunning) {
+	switch {
+	case err == instance.ErrAlreadyRunning: // exactly: the wrapped form means it did not answer
 		fmt.Println("Firstline is already running; its window has been brought forward.")
 		return 0
-	}
-	if err != nil {
-		log.Warn("could not check for another running instance; continuing", "err", err)
-	} else {
+	case err != nil:
+		// A primary that does not answer (hung, or on Windows a name taken by
+		// someone else) must not leave the employee with no app at all.
+		log.Warn("could not hand over to a running instance; starting anyway", "err", err)
+		inst = nil
+	default:
 		defer inst.Close()
 	}
 

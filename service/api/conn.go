@@ -23,16 +23,23 @@ func busyResponse() []byte {
 		"Connection: close\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 }
 
+// maxRejecting bounds the connections being told "too many" at once; past
+// it they are closed without an answer, so a flood cannot make the service
+// hold thousands of descriptors and goroutines.
+const maxRejecting = 16
+
 // guardedListener attributes every accepted connection to the kernel's
-// view of its peer and enforces the connection limit.
+// view of its peer and enforces the connection quota.
 type guardedListener struct {
 	net.Listener
-	slots chan struct{}
-	log   *slog.Logger
+	quota     *quota
+	rejecting chan struct{}
+	logs      *refusalLog
 }
 
-func newGuardedListener(ln net.Listener, max int, log *slog.Logger) *guardedListener {
-	return &guardedListener{Listener: ln, slots: make(chan struct{}, max), log: log}
+func newGuardedListener(ln net.Listener, limit int, logs *refusalLog) *guardedListener {
+	return &guardedListener{Listener: ln, quota: newQuota(limit),
+		rejecting: make(chan struct{}, maxRejecting), logs: logs}
 }
 
 func (l *guardedListener) Accept() (net.Conn, error) {
@@ -43,28 +50,40 @@ func (l *guardedListener) Accept() (net.Conn, error) {
 		}
 		creds, err := transport.PeerCreds(c)
 		if err != nil {
-			l.log.Warn("refused LocalAPI connection without peer credentials", "err", err)
+			l.logs.log.Warn("refused LocalAPI connection without peer credentials", "err", err)
 			c.Close()
 			continue
 		}
-		select {
-		case l.slots <- struct{}{}:
-		default:
-			l.log.Warn("refused LocalAPI connection over the limit",
+		release, refused := l.quota.acquire(creds)
+		if refused != "" {
+			l.logs.refused(context.Background(), slog.LevelWarn, creds.UID, "refused LocalAPI connection",
 				"code", string(localapi.CodeTooManyConnections), "uid", creds.UID, "pid", creds.PID,
-				"limit", cap(l.slots))
-			go rejectBusy(c)
+				"reason", refused)
+			l.reject(c)
 			continue
 		}
-		return &peerConn{Conn: c, creds: creds, release: func() { <-l.slots }}, nil
+		return &peerConn{Conn: c, creds: creds, release: release}, nil
 	}
 }
 
-// rejectBusy tells an over-limit client why, without letting it hold the
-// goroutine: the write and close are bounded by a short deadline.
+// reject answers an over-limit connection in the background when a
+// rejection slot is free, and simply closes it otherwise.
+func (l *guardedListener) reject(c net.Conn) {
+	select {
+	case l.rejecting <- struct{}{}:
+		go func() {
+			defer func() { <-l.rejecting }()
+			rejectBusy(c)
+		}()
+	default:
+		c.Close()
+	}
+}
+
+// rejectBusy tells an over-limit client why, within a short deadline.
 func rejectBusy(c net.Conn) {
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(time.Second))
+	_ = c.SetDeadline(time.Now().Add(200 * time.Millisecond))
 	_, _ = c.Write(busyResponse())
 	// Drain what the client already sent: closing with unread data makes the
 	// kernel reset the connection, and the client would see a reset instead
@@ -72,15 +91,14 @@ func rejectBusy(c net.Conn) {
 	if cw, ok := c.(interface{ CloseWrite() error }); ok {
 		_ = cw.CloseWrite()
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(c, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(c, 16<<10))
 }
 
 // peerConn is an accepted connection with its kernel-reported peer.
 type peerConn struct {
 	net.Conn
-	creds     transport.Creds
-	release   func()
-	closeOnce sync.Once
+	creds   transport.Creds
+	release func() // idempotent
 
 	bytesRead atomic.Int64 // to tell a garbage request from a silent close
 	requests  atomic.Int64 // requests that reached the guard
@@ -97,7 +115,7 @@ func (c *peerConn) Read(p []byte) (int, error) {
 
 func (c *peerConn) Close() error {
 	err := c.Conn.Close()
-	c.closeOnce.Do(c.release)
+	c.release()
 	return err
 }
 
@@ -141,6 +159,7 @@ func (s *Server) connState(c net.Conn, state http.ConnState) {
 	if !ok || pc.requests.Load() > 0 || pc.bytesRead.Load() == 0 {
 		return
 	}
-	s.log.Warn("refused malformed LocalAPI request", "code", string(localapi.CodeBadRequest),
-		"uid", pc.creds.UID, "pid", pc.creds.PID, "bytes", pc.bytesRead.Load())
+	s.refusals.refused(context.Background(), slog.LevelWarn, pc.creds.UID, "refused malformed LocalAPI request",
+		"code", string(localapi.CodeBadRequest), "uid", pc.creds.UID, "pid", pc.creds.PID,
+		"bytes", pc.bytesRead.Load())
 }

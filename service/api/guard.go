@@ -54,19 +54,28 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
 	rt.handle(w, r, id)
 }
 
-// refuse answers with the JSON error for code and logs who tried what. The
-// path is logged quoted and capped: it is attacker-controlled text.
+// refuse answers with the JSON error for code, closes the connection (so
+// pipelining cannot repeat a refused request for free), and logs who tried
+// what. Method and path are attacker-controlled text: logged quoted and
+// capped, and the log is throttled per uid.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, id *localapi.Identity, code localapi.Code, msg string) {
-	attrs := []any{"code", string(code), "method", r.Method, "path", capString(r.URL.Path, 200)}
-	if id != nil {
-		attrs = append(attrs, "uid", id.UID, "pid", id.PID)
-	}
+	w.Header().Set("Connection", "close")
+	writeError(w, code, msg)
+
 	level := slog.LevelWarn
 	if code == localapi.CodeNotFound || code == localapi.CodeMethodNotAllowed {
-		level = slog.LevelInfo // clients of another version, not an attack
+		level = slog.LevelDebug // clients of another version, not an attack
 	}
-	s.log.Log(r.Context(), level, "refused LocalAPI request", attrs...)
-	writeError(w, code, msg)
+	if !s.log.Enabled(r.Context(), level) {
+		return
+	}
+	attrs := []any{"code", string(code), "method", capString(r.Method, 16), "path", capString(r.URL.Path, 200)}
+	uid := ""
+	if id != nil {
+		uid = id.UID
+		attrs = append(attrs, "uid", id.UID, "pid", id.PID)
+	}
+	s.refusals.refused(r.Context(), level, uid, "refused LocalAPI request", attrs...)
 }
 
 func writeError(w http.ResponseWriter, code localapi.Code, msg string) {

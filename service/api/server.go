@@ -29,7 +29,9 @@ type Options struct {
 	Logger  *slog.Logger
 
 	// MaxConnections caps concurrent connections (default 64); one more is
-	// answered 503 too_many_connections and closed.
+	// answered 503 too_many_connections and closed. An ordinary user may
+	// hold an eighth of them (at least 2), and the last eighth is kept for
+	// administrators.
 	MaxConnections int
 	// MaxBodyBytes caps request bodies (default 1 MiB).
 	MaxBodyBytes int64
@@ -48,6 +50,7 @@ type Server struct {
 	log      *slog.Logger
 	started  time.Time
 	routes   map[string]route
+	refusals *refusalLog
 	http     *http.Server
 	stopping chan struct{} // closed by Shutdown: ends watch streams
 	stopOnce sync.Once
@@ -80,6 +83,7 @@ func New(opts Options) *Server {
 		stopping: make(chan struct{}),
 	}
 	s.routes = s.routeTable()
+	s.refusals = newRefusalLog(s.log)
 	s.http = &http.Server{
 		Handler:           http.HandlerFunc(s.guard),
 		ReadHeaderTimeout: min(opts.RequestTimeout, 5*time.Second),
@@ -97,7 +101,7 @@ func New(opts Options) *Server {
 // Serve accepts connections on ln until Shutdown. It returns nil after a
 // clean shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	err := s.http.Serve(newGuardedListener(ln, s.opts.MaxConnections, s.log))
+	err := s.http.Serve(newGuardedListener(ln, s.opts.MaxConnections, s.refusals))
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
