@@ -4,6 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/kardianos/service"
@@ -36,22 +41,41 @@ requests get service.shutdown_timeout to finish.`,
 }
 
 func run(ctx context.Context, env *Env, cfgPath, socket string) error {
-	loaded, err := config.Load(config.Options{Path: cfgPath})
-	if err != nil {
-		return withCode(ExitConfig, fmt.Errorf("loading configuration:\n%w", err))
-	}
-	cfg := loaded.Config
+	// Signals are caught before anything starts, so a stop that arrives
+	// while the service is still starting is graceful too.
+	stopSignals := make(chan os.Signal, 1)
+	signal.Notify(stopSignals, syscall.SIGTERM, os.Interrupt)
+	defer signal.Stop(stopSignals)
 
 	var d *daemon.Daemon
+	var cfg *config.Config
+	var log *slog.Logger
 	prog := &manager.Program{
-		OnStart: func() error { return d.Start() },
+		OnStart: func() error {
+			if err := d.Start(); err != nil {
+				return err
+			}
+			exitOnDeath(d, log)
+			return nil
+		},
 		OnStop: func() error {
 			stopCtx, cancel := context.WithTimeout(context.Background(), cfg.Service.ShutdownTimeout.Duration()+time.Second)
 			defer cancel()
 			return d.Stop(stopCtx)
 		},
 	}
-	svc, err := service.New(prog, manager.Config())
+	kcfg := manager.Config()
+	// kardianos' Run (on Unix) calls RunWait after Start and Stop after it
+	// returns: return on a stop signal, and also when the server died on its
+	// own, so the process exits and the service manager restarts it instead
+	// of a process that serves nothing.
+	kcfg.Option["RunWait"] = func() {
+		select {
+		case <-stopSignals:
+		case <-d.Done():
+		}
+	}
+	svc, err := service.New(prog, kcfg)
 	if err != nil {
 		return fmt.Errorf("preparing the service: %w", err)
 	}
@@ -61,7 +85,22 @@ func run(ctx context.Context, env *Env, cfgPath, socket string) error {
 			sysLog = l
 		}
 	}
-	log, closeLog, err := logging.New(logging.Options{
+	// Until logging is set up, failures go to the OS logger as well: a
+	// Windows service has no stderr anyone reads.
+	early := func(code int, err error) error {
+		if sysLog != nil {
+			_ = sysLog.Error(err.Error())
+		}
+		return withCode(code, err)
+	}
+
+	loaded, err := config.Load(config.Options{Path: cfgPath})
+	if err != nil {
+		return early(ExitConfig, fmt.Errorf("loading configuration:\n%w", err))
+	}
+	cfg = loaded.Config
+	var closeLog io.Closer
+	log, closeLog, err = logging.New(logging.Options{
 		Level:        string(cfg.Service.LogLevel),
 		File:         cfg.Service.LogFile,
 		MaxSizeBytes: int64(cfg.Service.LogMaxSizeMB) << 20,
@@ -71,7 +110,7 @@ func run(ctx context.Context, env *Env, cfgPath, socket string) error {
 		Stderr:       env.Stderr,
 	})
 	if err != nil {
-		return withCode(ExitConfig, fmt.Errorf("setting up logging: %w", err))
+		return early(ExitConfig, fmt.Errorf("setting up logging: %w", err))
 	}
 	defer closeLog.Close()
 	log.Info("configuration loaded", "files", loaded.Files)
@@ -79,11 +118,12 @@ func run(ctx context.Context, env *Env, cfgPath, socket string) error {
 	d = daemon.New(daemon.Options{
 		Config: cfg, SocketPath: socket, Version: buildinfo.Version(), Logger: log,
 	})
-	// kardianos' Run blocks until SIGTERM/Ctrl-C (or the SCM's stop) and
-	// then calls OnStop.
 	if err := svc.Run(); err != nil {
 		log.Error("service failed", "err", err)
 		return fmt.Errorf("running the service: %w", err)
 	}
-	return d.Err()
+	if err := d.Err(); err != nil {
+		return fmt.Errorf("the LocalAPI server stopped on its own: %w", err)
+	}
+	return nil
 }
