@@ -411,3 +411,21 @@ func TestListenRefusesLiveSocketAndReplacesStale(t *testing.T) {
 		t.Fatal("regular file was modified")
 	}
 }
+
+func TestListenRefusesUnsafeFolders(t *testing.T) {
+	open := t.TempDir()
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := transport.Listen(filepath.Join(open, "s.sock")); err == nil || !strings.Contains(err.Error(), "can be written by others") {
+		t.Errorf("world-writable folder: %v", err)
+	}
+	real := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := transport.Listen(filepath.Join(link, "s.sock")); err == nil || !strings.Contains(err.Error(), "not a plain folder") {
+		t.Errorf("symlinked folder: %v", err)
+	}
+}
