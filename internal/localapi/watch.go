@@ -15,6 +15,10 @@ import (
 // assumes the service or the connection died without closing it.
 const staleAfter = 2*KeepAliveInterval + 5*time.Second
 
+// stableAfter is how long a stream must have lasted for the next reconnect
+// to start again from the shortest backoff.
+const stableAfter = 10 * time.Second
+
 // Watch opens one watch stream and calls fn for each event, in order, until
 // ctx ends, the stream breaks, or fn returns an error. It never returns nil:
 // the stream is endless while the service runs.
@@ -91,11 +95,10 @@ func (c *Client) Follow(ctx context.Context, opts FollowOptions, onEvent func(Ev
 	}
 	backoff := minB
 	for ctx.Err() == nil {
-		connected := false
+		var connectedAt time.Time
 		err := c.Watch(ctx, func(ev Event) error {
-			if !connected {
-				connected = true
-				backoff = minB
+			if connectedAt.IsZero() {
+				connectedAt = time.Now()
 				notify(Connection{Connected: true})
 			}
 			onEvent(ev)
@@ -103,6 +106,12 @@ func (c *Client) Follow(ctx context.Context, opts FollowOptions, onEvent func(Ev
 		})
 		if ctx.Err() != nil {
 			return
+		}
+		// Start over from the shortest delay only after a stream that lasted:
+		// a service that accepts and then drops every stream must not be
+		// hammered by every app on the machine.
+		if !connectedAt.IsZero() && time.Since(connectedAt) >= stableAfter {
+			backoff = minB
 		}
 		// Full jitter in [backoff/2, backoff) so many apps on one machine
 		// (several logged-in users) do not reconnect in lockstep.

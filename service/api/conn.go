@@ -1,9 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -80,18 +80,22 @@ func (l *guardedListener) reject(c net.Conn) {
 	}
 }
 
-// rejectBusy tells an over-limit client why, within a short deadline.
+// rejectBusy tells an over-limit client why, within a short deadline. It
+// reads the request head first: an HTTP client that gets an answer before it
+// has sent its request treats it as garbage, not as our 503.
 func rejectBusy(c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(200 * time.Millisecond))
-	_, _ = c.Write(busyResponse())
-	// Drain what the client already sent: closing with unread data makes the
-	// kernel reset the connection, and the client would see a reset instead
-	// of our answer.
-	if cw, ok := c.(interface{ CloseWrite() error }); ok {
-		_ = cw.CloseWrite()
+	head := make([]byte, 0, 1024)
+	buf := make([]byte, 1024)
+	for len(head) < 16<<10 && !bytes.Contains(head, []byte("\r\n\r\n")) {
+		n, err := c.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			break
+		}
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(c, 16<<10))
+	_, _ = c.Write(busyResponse())
 }
 
 // peerConn is an accepted connection with its kernel-reported peer.
