@@ -11,10 +11,17 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// clientAccess is what a client needs to talk on the pipe: read, write
+// data, and write attributes (pipe mode). It deliberately lacks
+// FILE_APPEND_DATA, which on a pipe is the right to create another server
+// instance: a user who had it could answer other users' apps as the
+// service.
+const clientAccess = windows.FILE_GENERIC_READ | windows.FILE_WRITE_DATA | windows.FILE_WRITE_ATTRIBUTES
+
 // pipeSDDL: SYSTEM and Administrators full control, Authenticated Users
-// read/write (connect and talk), nobody else. P protects it from inherited
+// clientAccess (0x12018B), nobody else. P protects it from inherited
 // entries.
-const pipeSDDL = "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GRGW;;;AU)"
+const pipeSDDL = "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;0x12018B;;;AU)"
 
 // Listen creates the named pipe at path (for example
 // `\\.\pipe\ProtectedPrefix\Administrators\Firstline\localapi`; only
@@ -34,7 +41,7 @@ func Listen(path string) (net.Listener, error) {
 
 // Dial connects to the named pipe at path.
 func Dial(ctx context.Context, path string) (net.Conn, error) {
-	return winio.DialPipeContext(ctx, path)
+	return winio.DialPipeAccess(ctx, path, clientAccess)
 }
 
 // IsUnreachable reports whether a Dial error means nobody is serving the
