@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/firstline-it/firstline/internal/config"
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/localapi/transport"
+	"github.com/firstline-it/firstline/internal/privdir"
 	"github.com/firstline-it/firstline/service/api"
 	"github.com/firstline-it/firstline/service/events"
 )
@@ -89,7 +89,7 @@ func (d *Daemon) Start() error {
 	if d.started {
 		return errors.New("daemon already started")
 	}
-	if err := os.MkdirAll(d.opts.Config.Service.StateDir, 0o700); err != nil {
+	if err := privdir.MkdirAll(d.opts.Config.Service.StateDir); err != nil {
 		return fmt.Errorf("creating state folder: %w", err)
 	}
 	ln, err := transport.Listen(d.opts.SocketPath)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/firstline-it/firstline/internal/privdir"
 )
 
 // Rotator is an io.WriteCloser on a log file that rolls over by size:
@@ -20,8 +22,9 @@ type Rotator struct {
 	size int64
 }
 
-// OpenRotator opens (appending) or creates path, 0640 in a 0750 folder: logs
-// can name users and machines, so they are not world-readable.
+// OpenRotator opens (appending) or creates path, 0640 in a private folder:
+// logs can name users and machines, so they are not world-readable, and
+// users must not be able to plant files where the service renames.
 func OpenRotator(path string, maxBytes int64, maxFiles int) (*Rotator, error) {
 	if maxBytes <= 0 {
 		maxBytes = 10 << 20
@@ -29,7 +32,7 @@ func OpenRotator(path string, maxBytes int64, maxFiles int) (*Rotator, error) {
 	if maxFiles <= 0 {
 		maxFiles = 5
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := privdir.MkdirAll(filepath.Dir(path)); err != nil {
 		return nil, fmt.Errorf("creating log folder: %w", err)
 	}
 	r := &Rotator{path: path, maxBytes: maxBytes, maxFiles: maxFiles}
