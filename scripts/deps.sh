@@ -11,7 +11,8 @@ want=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 case "${1:-build}" in
   build) ;;
   run)  want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick) ;;
-  test) want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick util-linux) ;;
+  test) want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick util-linux
+              gcc-mingw-w64-x86-64) ;;
   *) echo "usage: $0 build|run|test" >&2; exit 64 ;;
 esac
 
