@@ -8,6 +8,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -125,6 +126,7 @@ func (a *App) start() {
 			tw.SetSystemTrayWindow(a.win.FyneWindow())
 		}
 	}
+	a.snap.Remembered = a.remembered()
 	a.render()
 	if a.opts.OpenWindow {
 		// Home unless a Show before Run already picked a section.
@@ -159,7 +161,30 @@ func (a *App) fetchStatus(ctx context.Context) {
 		a.log.Warn("reading the service's status", "err", err)
 		return
 	}
-	a.post(ctx, func() { a.apply(a.snap.WithStatus(st)) })
+	a.post(ctx, func() {
+		a.remember(st.Support)
+		a.apply(a.snap.WithStatus(st))
+	})
+}
+
+// supportKey is the preference holding IT's contact details from the last
+// status, as JSON.
+const supportKey = "it-support"
+
+// remember keeps IT's contact details for the next start.
+func (a *App) remember(sup localapi.Support) {
+	b, err := json.Marshal(sup)
+	if err != nil {
+		return
+	}
+	a.fa.Preferences().SetString(supportKey, string(b))
+}
+
+// remembered reads what remember kept; zero when nothing (or garbage) is.
+func (a *App) remembered() localapi.Support {
+	var sup localapi.Support
+	_ = json.Unmarshal([]byte(a.fa.Preferences().String(supportKey)), &sup)
+	return sup
 }
 
 // post runs fn on the UI goroutine unless the app is shutting down by then.

@@ -310,3 +310,31 @@ func TestUpdatesAfterShutdownAreDropped(t *testing.T) {
 		t.Errorf("an update after shutdown reached the tray: %+v", a.tray.State())
 	}
 }
+
+// TestITContactIsRememberedForWhenTheServiceIsDown: an app started while the
+// service is down still shows how to reach IT, from the last run.
+func TestITContactIsRememberedForWhenTheServiceIsDown(t *testing.T) {
+	fa := test.NewApp()
+	t.Cleanup(fa.Quit)
+	up := &fakeBackend{
+		status: &localapi.Status{Support: localapi.Support{Organization: "ACME IT", Phone: "+1 555 0100"}},
+		script: func(_ context.Context, opts localapi.FollowOptions, _ func(localapi.Event)) {
+			opts.OnConnection(localapi.Connection{Connected: true})
+		},
+	}
+	first := New(fa, up, Options{})
+	first.start()
+	first.follow(context.Background())
+
+	down := &fakeBackend{script: func(_ context.Context, opts localapi.FollowOptions, _ func(localapi.Event)) {
+		opts.OnConnection(localapi.Connection{Err: errGone})
+	}}
+	second := New(fa, down, Options{}) // same app, same preferences: the next start
+	second.start()
+	second.win.Show(nav.Home)
+	second.follow(context.Background())
+	home := second.win.FyneWindow().Content()
+	if !uitest.Has(home, "Firstline service is not running") || !uitest.Has(home, "+1 555 0100") {
+		t.Fatalf("Home while down lacks the remembered contact: %q", uitest.Texts(home))
+	}
+}

@@ -70,6 +70,10 @@ type Snapshot struct {
 	// Live is the latest state event; nil while not up, because counts from
 	// a service that is gone would be stale.
 	Live *localapi.State
+	// Remembered is IT's contact details from an earlier run of the app,
+	// shown when the service has not answered since this one started: the
+	// moment the service is down is when the employee needs them most.
+	Remembered localapi.Support
 }
 
 // WithConnection applies a link change reported by the follower.
@@ -116,11 +120,11 @@ func (s Snapshot) ServiceVersion() string {
 	return ""
 }
 
-// Support is IT's contact information as last reported, zero when the
-// service has never answered.
+// Support is IT's contact information as last reported, else as remembered
+// from an earlier run, else zero.
 func (s Snapshot) Support() localapi.Support {
 	if s.Status == nil {
-		return localapi.Support{}
+		return s.Remembered
 	}
 	return s.Status.Support
 }
