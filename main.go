@@ -85,16 +85,14 @@ func run() int {
 
 	// Without a tray host (GNOME lacking the AppIndicator extension) the icon
 	// would never appear: open the window so the employee has something.
-	if !*open {
-		probeCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		has, err := trayhost.Available(probeCtx)
-		cancel()
-		if !has {
-			log.Info("this desktop shows no tray icons; opening the window instead")
-			*open = true
-		} else if err != nil {
-			log.Debug("could not tell whether the desktop shows tray icons", "err", err)
-		}
+	probeCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	hasTray, err := trayhost.Available(probeCtx)
+	cancel()
+	if !hasTray {
+		log.Info("this desktop shows no tray icons; opening the window instead")
+		*open = true
+	} else if err != nil {
+		log.Debug("could not tell whether the desktop shows tray icons", "err", err)
 	}
 
 	version := buildinfo.Version()
@@ -105,7 +103,8 @@ func run() int {
 	fa := fyneapp.NewWithID(appID)
 	client := localapi.NewClient(*socket)
 	defer client.Close()
-	opts := app.Options{OpenWindow: *open, Dev: *dev, SocketPath: *socket, Version: version, Logger: log}
+	opts := app.Options{OpenWindow: *open, Dev: *dev, SocketPath: *socket, Version: version, Logger: log,
+		NoTrayHost: !hasTray}
 	if !*dev {
 		if login, err := autostart.ForThisProgram(); err == nil {
 			opts.Login = login

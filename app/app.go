@@ -41,6 +41,8 @@ type Options struct {
 	Version string
 	// Logger receives the app's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// NoTrayHost is true when the desktop shows no tray icons.
+	NoTrayHost bool
 	// Login is the per-user "start at login" entry; nil hides the switch.
 	Login window.LoginItem
 }
@@ -79,6 +81,7 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 			SocketPath: opts.SocketPath,
 			Dev:        opts.Dev,
 			Login:      opts.Login,
+			NoTrayHost: opts.NoTrayHost,
 		}),
 	}
 }

@@ -33,12 +33,23 @@ func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
 }
 
 func homePage(s link.Snapshot, e env) fyne.CanvasObject {
-	return page("Home",
+	parts := []fyne.CanvasObject{
 		para("Get help from IT, fix common problems yourself and read what IT wants you to know."),
+	}
+	if e.NoTrayHost {
+		parts = append(parts, note(noTrayNote))
+	}
+	parts = append(parts,
 		servicePanel(describeService(s, e.Info), e.clip),
 		contactPanel("Contact IT", s.Support()),
 	)
+	return page("Home", parts...)
 }
+
+// noTrayNote tells an employee whose desktop hides tray icons where
+// Firstline lives, so closing the window does not lose it.
+const noTrayNote = "Your desktop does not show tray icons, so Firstline has no icon in the top bar. " +
+	"When you close this window, open Firstline again from your applications menu."
 
 func servicePanel(v serviceView, clip fyne.Clipboard) fyne.CanvasObject {
 	parts := make([]fyne.CanvasObject, 0, len(v.lines)+3)

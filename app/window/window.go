@@ -43,6 +43,9 @@ type Info struct {
 	// GOOS picks the OS whose commands the pages suggest; "" means this
 	// one. Tests set it to check every OS's wording.
 	GOOS string
+	// NoTrayHost is true when the desktop shows no tray icons (GNOME
+	// without the AppIndicator extension): Home then says where Firstline is.
+	NoTrayHost bool
 	// Login is the employee's "start at login" switch; nil hides it (dev
 	// mode: a build in a work tree must not start at every login).
 	Login LoginItem

@@ -372,3 +372,18 @@ func TestAboutStartAtLoginSwitch(t *testing.T) {
 		t.Errorf("after a failed disable the switch says %v, entry %v", check.Checked, login.on)
 	}
 }
+
+func TestHomeSaysWhereFirstlineIsWithoutATrayHost(t *testing.T) {
+	info := linuxInfo
+	info.NoTrayHost = true
+	w := newWindow(t, info)
+	w.Update(connected())
+	w.Show(nav.Home)
+	requireTexts(t, w.page(), "does not show tray icons", "applications menu")
+
+	plain := newWindow(t, linuxInfo)
+	plain.Show(nav.Home)
+	if uitest.Has(plain.page(), "does not show tray icons") {
+		t.Error("the no-tray note shows although the desktop has a tray")
+	}
+}
