@@ -37,7 +37,7 @@ func homePage(s link.Snapshot, e env) fyne.CanvasObject {
 		para("Get help from IT, fix common problems yourself and read what IT wants you to know."),
 	}
 	if e.NoTrayHost {
-		parts = append(parts, note(noTrayNote))
+		parts = append(parts, para(noTrayNote))
 	}
 	parts = append(parts,
 		servicePanel(describeService(s, e.Info), e.clip),
