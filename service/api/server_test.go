@@ -429,3 +429,44 @@ func TestListenRefusesUnsafeFolders(t *testing.T) {
 		t.Errorf("symlinked folder: %v", err)
 	}
 }
+
+// TestShutdownLetsInFlightRequestsFinish: a request under way when the stop
+// comes is answered; one that outlasts the bound is cut.
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	h := start(t, Options{})
+	entered := make(chan struct{}, 2)
+	h.srv.routes["/v1/slow"] = route{method: http.MethodGet, access: anyUser,
+		handle: func(w http.ResponseWriter, r *http.Request, _ localapi.Identity) {
+			entered <- struct{}{}
+			d, _ := time.ParseDuration(r.URL.Query().Get("d"))
+			select {
+			case <-time.After(d):
+				writeJSON(w, http.StatusOK, map[string]string{"slept": d.String()})
+			case <-r.Context().Done():
+			}
+		}}
+	get := func(d string) chan string {
+		out := make(chan string, 1)
+		go func() {
+			out <- h.raw(t, "GET /v1/slow?d="+d+" HTTP/1.1\r\nHost: "+localapi.Host+"\r\nConnection: close\r\n\r\n")
+		}()
+		<-entered
+		return out
+	}
+	short, long := get("300ms"), get("10s")
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	t0 := time.Now()
+	err := h.srv.Shutdown(ctx)
+	took := time.Since(t0)
+	if reply := <-short; !strings.HasPrefix(reply, "HTTP/1.1 200 ") || !strings.Contains(reply, "300ms") {
+		t.Errorf("in-flight request was not finished: %q", reply)
+	}
+	if err == nil || took < 900*time.Millisecond || took > 3*time.Second {
+		t.Errorf("shutdown with a request outlasting the bound: err %v after %v, want an error after ~1 s", err, took)
+	}
+	if reply := <-long; strings.Contains(reply, "10s") {
+		t.Errorf("request beyond the bound was answered: %q", reply)
+	}
+}
