@@ -470,3 +470,33 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 		t.Errorf("request beyond the bound was answered: %q", reply)
 	}
 }
+
+// TestRefusalsCannotFloodTheLog: pipelined refused requests end at the
+// first (the connection closes), methods are capped in the log, and a user
+// who keeps reconnecting is throttled.
+func TestRefusalsCannotFloodTheLog(t *testing.T) {
+	h := start(t, Options{})
+	req := strings.Repeat("A", 15000) + " /v1/status HTTP/1.1\r\nHost: " + localapi.Host + "\r\n\r\n"
+	c, err := net.Dial("unix", h.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	go io.WriteString(c, strings.Repeat(req, 50)) // fails with EPIPE once the server hangs up
+	out, _ := io.ReadAll(c)
+	c.Close()
+	reply := string(out)
+	if n := strings.Count(reply, "HTTP/1.1 405"); n != 1 {
+		t.Errorf("%d pipelined refusals answered, want 1 (then close)", n)
+	}
+	for range 200 {
+		h.raw(t, "GET /v1/status HTTP/1.1\r\nHost: "+localapi.Host+"\r\nOrigin: https://evil.example\r\n\r\n")
+	}
+	logs := h.logs.String()
+	if n := strings.Count(logs, "refused LocalAPI request"); n > 25 {
+		t.Errorf("%d refusal lines logged for 201 refusals, want the burst of 20 and a few", n)
+	}
+	if len(logs) > 20000 {
+		t.Errorf("log grew to %d bytes", len(logs))
+	}
+}
