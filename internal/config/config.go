@@ -20,6 +20,10 @@ type Config struct {
 	LocalAPI LocalAPI `toml:"localapi"`
 	// Support is how employees reach IT, shown in the app.
 	Support Support `toml:"support"`
+	// SysInfo is what the system snapshot collects and removes.
+	SysInfo SysInfo `toml:"sysinfo"`
+	// Probes are the connectivity checks of the This computer page.
+	Probes Probes `toml:"probes"`
 }
 
 // Service is the [service] table.
@@ -69,6 +73,60 @@ type Support struct {
 	// URL is an https:// page about IT support; empty hides it. http:// is
 	// refused because the app would send employees to an unprotected page.
 	URL string `toml:"url"`
+}
+
+// SysInfo is the [sysinfo] table.
+type SysInfo struct {
+	// Sections are the parts of the system snapshot collected for reports
+	// and shown to the employee; see SnapshotSections.
+	Sections []string `toml:"sections"`
+	// Redact are the redaction rules applied before a snapshot leaves the
+	// service; see RedactionRules. An empty list sends everything.
+	Redact []string `toml:"redact"`
+	// SampleInterval is how often CPU, memory, disk and network use are
+	// sampled for the last-hour chart (1s..5m).
+	SampleInterval Duration `toml:"sample_interval"`
+	// History is how far back the chart reaches (5m..24h); memory use
+	// grows with History/SampleInterval.
+	History Duration `toml:"history"`
+}
+
+// Probes is the [probes] table.
+type Probes struct {
+	// Builtin names the built-in services checked; see BuiltinProbes.
+	Builtin []string `toml:"builtin"`
+	// Targets are the company's own services, checked as well (at most
+	// 20).
+	Targets []ProbeTarget `toml:"targets"`
+	// CaptivePortalURL answers 204 with no body when nothing intercepts
+	// the connection; "" uses the built-in one.
+	CaptivePortalURL string `toml:"captive_portal_url"`
+	// Budget bounds a whole run of probes (1s..5s).
+	Budget Duration `toml:"budget"`
+}
+
+// ProbeTarget is one HTTPS service to check.
+type ProbeTarget struct {
+	Name string `toml:"name"`
+	URL  string `toml:"url"`
+}
+
+// SnapshotSections are the section names [sysinfo] sections accepts. The
+// sysinfo package's tests keep the list in step with the collectors.
+func SnapshotSections() []string {
+	return []string{"host", "hardware", "network", "processes", "problems", "software"}
+}
+
+// RedactionRules are the rule names [sysinfo] redact accepts, kept in step
+// with the sysinfo package by its tests.
+func RedactionRules() []string {
+	return []string{"home-paths", "serials", "macs", "wifi-ssid", "cmdline", "environment"}
+}
+
+// BuiltinProbes are the services [probes] builtin accepts, kept in step
+// with the probes package by its tests.
+func BuiltinProbes() []string {
+	return []string{"microsoft-365", "google-workspace", "slack", "zoom"}
 }
 
 // LogLevel is one of the four levels the service logs at.
@@ -121,6 +179,17 @@ func Defaults() *Config {
 		},
 		Support: Support{
 			Organization: "IT Support",
+		},
+		SysInfo: SysInfo{
+			Sections:       SnapshotSections(),
+			Redact:         RedactionRules(),
+			SampleInterval: Duration(10 * time.Second),
+			History:        Duration(time.Hour),
+		},
+		Probes: Probes{
+			Builtin: BuiltinProbes(),
+			Targets: []ProbeTarget{},
+			Budget:  Duration(4 * time.Second),
 		},
 	}
 }

@@ -63,7 +63,7 @@ func Load(opts Options) (*Loaded, error) {
 	var verr *Error
 	if errors.As(r.m.cfg.Validate(), &verr) {
 		for _, p := range verr.Problems {
-			if _, set := r.m.origins[p.Key]; !set {
+			if _, set := r.m.origins[originKey(p.Key)]; !set {
 				r.m.problems = append(r.m.problems, p)
 			}
 		}

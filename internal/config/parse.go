@@ -80,13 +80,23 @@ func (m *merger) apply(file string, data []byte) {
 	var verr *Error
 	if errors.As(m.cfg.Validate(), &verr) {
 		for _, p := range verr.Problems {
-			if o, ok := m.origins[p.Key]; ok && o.file == file {
+			if o, ok := m.origins[originKey(p.Key)]; ok && o.file == file {
 				p.File, p.Line = o.file, o.line
 				w.problems = append(w.problems, p)
 			}
 		}
 	}
 	m.addFileProblems(w.problems)
+}
+
+// originKey maps the key of a problem to the key whose position is known:
+// an element of an array ("probes.targets[1].url") was set by the line of
+// the array's key.
+func originKey(key string) string {
+	if i := strings.IndexByte(key, '['); i >= 0 {
+		return key[:i]
+	}
+	return key
 }
 
 // addFileProblems appends one file's problems, ordered by position.

@@ -47,6 +47,33 @@ func (c *Config) Validate() error {
 		v.httpsURL("support.url", sup.URL)
 	}
 
+	si := c.SysInfo
+	v.each("sysinfo.sections", si.Sections, SnapshotSections())
+	v.each("sysinfo.redact", si.Redact, RedactionRules())
+	v.durationRange("sysinfo.sample_interval", si.SampleInterval, time.Second, 5*time.Minute)
+	v.durationRange("sysinfo.history", si.History, 5*time.Minute, 24*time.Hour)
+	if si.SampleInterval > 0 && si.History.Duration()/si.SampleInterval.Duration() > 86400 {
+		v.add("sysinfo.history", "%s at one sample every %s keeps more than 86400 samples; sample less often", si.History, si.SampleInterval)
+	}
+
+	pr := c.Probes
+	v.each("probes.builtin", pr.Builtin, BuiltinProbes())
+	if len(pr.Targets) > 20 {
+		v.add("probes.targets", "%d targets, at most 20 allowed", len(pr.Targets))
+	}
+	for i, t := range pr.Targets {
+		key := fmt.Sprintf("probes.targets[%d]", i)
+		if strings.TrimSpace(t.Name) == "" {
+			v.add(key, "has no name")
+		}
+		v.maxLen(key+".name", t.Name, 40)
+		v.httpsURL(key+".url", t.URL)
+	}
+	if pr.CaptivePortalURL != "" {
+		v.absoluteURL("probes.captive_portal_url", pr.CaptivePortalURL)
+	}
+	v.durationRange("probes.budget", pr.Budget, time.Second, 5*time.Second)
+
 	if len(v.problems) == 0 {
 		return nil
 	}
@@ -69,6 +96,28 @@ func (v *validator) oneOf(key, value string, allowed []string) {
 		}
 	}
 	v.add(key, "%q is not one of %s", value, strings.Join(allowed, ", "))
+}
+
+// each checks that every entry of a list is one of the allowed names and
+// appears once.
+func (v *validator) each(key string, values, allowed []string) {
+	seen := map[string]bool{}
+	for _, val := range values {
+		if seen[val] {
+			v.add(key, "%q is listed twice", val)
+		}
+		seen[val] = true
+		v.oneOf(key, val, allowed)
+	}
+}
+
+// absoluteURL accepts http:// as well as https://: a captive portal check
+// must use plain HTTP, or the portal could not intercept it.
+func (v *validator) absoluteURL(key, value string) {
+	u, err := url.Parse(value)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		v.add(key, "%q is not an absolute http:// or https:// URL", value)
+	}
 }
 
 func (v *validator) intRange(key string, value, lo, hi int64) {
