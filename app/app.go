@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 
+	"github.com/firstline-it/firstline/app/computer"
 	"github.com/firstline-it/firstline/app/link"
 	"github.com/firstline-it/firstline/app/nav"
 	"github.com/firstline-it/firstline/app/tray"
@@ -58,6 +60,10 @@ type App struct {
 	opts Options
 	log  *slog.Logger
 
+	// computer is the This computer page; nil when the backend cannot
+	// serve it.
+	computer *computer.Page
+
 	// Touched only on the UI goroutine.
 	win  *window.Window
 	tray *tray.Controller // nil when the app has no tray host
@@ -71,19 +77,25 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{
-		fa:   fa,
-		be:   be,
-		opts: opts,
-		log:  log,
-		win: window.New(fa, window.Info{
-			AppVersion: opts.Version,
-			SocketPath: opts.SocketPath,
-			Dev:        opts.Dev,
-			Login:      opts.Login,
-			NoTrayHost: opts.NoTrayHost,
-		}),
+	a := &App{fa: fa, be: be, opts: opts, log: log}
+	info := window.Info{
+		AppVersion: opts.Version,
+		SocketPath: opts.SocketPath,
+		Dev:        opts.Dev,
+		Login:      opts.Login,
+		NoTrayHost: opts.NoTrayHost,
 	}
+	if src, ok := be.(computer.Source); ok {
+		a.computer = computer.New(computer.Options{
+			Source: src,
+			Clip:   fa.Clipboard(),
+			Launch: computer.Launch,
+			Errors: func(err error) { dialog.ShowError(err, a.win.FyneWindow()) },
+		})
+		info.Computer = a.computer
+	}
+	a.win = window.New(fa, info)
+	return a
 }
 
 // Run shows the app and blocks until it quits (the tray's Quit, or ctx
@@ -108,6 +120,9 @@ func (a *App) Run(ctx context.Context) error {
 	stopQuit()
 	cancel()
 	<-followed
+	if a.computer != nil {
+		a.computer.Close()
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ const (
 	Home Section = iota
 	GetHelp
 	Fixes
+	Computer
 	Notices
 	Reports
 	About
@@ -18,7 +19,7 @@ const (
 
 // Sections returns every section in the order the sidebar lists them.
 func Sections() []Section {
-	return []Section{Home, GetHelp, Fixes, Notices, Reports, About}
+	return []Section{Home, GetHelp, Fixes, Computer, Notices, Reports, About}
 }
 
 // Title is the section's name as the employee sees it in the sidebar and as
@@ -31,6 +32,8 @@ func (s Section) Title() string {
 		return "Get help"
 	case Fixes:
 		return "Fixes"
+	case Computer:
+		return "This computer"
 	case Notices:
 		return "Notices"
 	case Reports:

@@ -2,6 +2,7 @@ package window
 
 import (
 	"fmt"
+	"github.com/firstline-it/firstline/app/ui"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -28,22 +29,27 @@ func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
 		return comingPage(sec, s)
 	case nav.About:
 		return aboutPage(s, e)
+	case nav.Computer:
+		if e.Computer != nil {
+			return e.Computer.Object()
+		}
+		return comingPage(sec, s)
 	}
 	return homePage(s, e)
 }
 
 func homePage(s link.Snapshot, e env) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{
-		para("Get help from IT, fix common problems yourself and read what IT wants you to know."),
+		ui.Para("Get help from IT, fix common problems yourself and read what IT wants you to know."),
 	}
 	if e.NoTrayHost {
-		parts = append(parts, para(noTrayNote))
+		parts = append(parts, ui.Para(noTrayNote))
 	}
 	parts = append(parts,
 		servicePanel(describeService(s, e.Info), e.clip),
 		contactPanel("Contact IT", s.Support()),
 	)
-	return page("Home", parts...)
+	return ui.Page("Home", parts...)
 }
 
 // noTrayNote tells an employee whose desktop hides tray icons where
@@ -54,37 +60,37 @@ const noTrayNote = "Your desktop does not show tray icons, so Firstline has no i
 func servicePanel(v serviceView, clip fyne.Clipboard) fyne.CanvasObject {
 	parts := make([]fyne.CanvasObject, 0, len(v.lines)+3)
 	for _, l := range v.lines {
-		parts = append(parts, para(l))
+		parts = append(parts, ui.Para(l))
 	}
 	if v.command != "" {
-		parts = append(parts, para(v.commandIntro), commandBlock(v.command, clip))
+		parts = append(parts, ui.Para(v.commandIntro), ui.CommandBlock(v.command, clip))
 	}
 	if v.detail != "" {
-		parts = append(parts, note(v.detail))
+		parts = append(parts, ui.Note(v.detail))
 	}
-	return panel(v.title, toneIcon(v.tone), parts...)
+	return ui.Panel(v.title, toneIcon(v.tone), parts...)
 }
 
 // contactPanel shows how to reach IT. Without details from the service it
 // still says what to do, so no page leaves an employee without a next step.
 func contactPanel(title string, sup localapi.Support) fyne.CanvasObject {
 	if !knownContact(sup) {
-		return panel(title, nil,
-			para("Contact IT the way you usually do. Their phone number and email address "+
+		return ui.Panel(title, nil,
+			ui.Para("Contact IT the way you usually do. Their phone number and email address "+
 				"appear here once the Firstline service has answered."))
 	}
 	var parts []fyne.CanvasObject
 	if sup.Organization != "" {
-		parts = append(parts, para(sup.Organization))
+		parts = append(parts, ui.Para(sup.Organization))
 	}
 	var rows []fyne.CanvasObject
 	for _, c := range contactLines(sup) {
-		rows = append(rows, key(c.kind), hyperlink(c.text, c.link))
+		rows = append(rows, ui.Key(c.kind), ui.Hyperlink(c.text, c.link))
 	}
 	if len(rows) > 0 {
-		parts = append(parts, form(rows...))
+		parts = append(parts, ui.Form(rows...))
 	}
-	return panel(title, nil, parts...)
+	return ui.Panel(title, nil, parts...)
 }
 
 // coming describes a feature that has not landed yet, in the words of what
@@ -111,6 +117,12 @@ func comingFor(sec nav.Section) coming {
 				"or a network connection that needs a reset. Each fix tells you what it will do " +
 				"before it runs, and whether it worked afterwards.",
 		}
+	case nav.Computer:
+		return coming{
+			lead: "Details about this computer appear here once the Firstline service answers.",
+			body: "They are what IT sees when you ask for help: the computer's name and system, " +
+				"the remote-help ID IT may ask you for, and whether the network works.",
+		}
 	case nav.Notices:
 		return coming{
 			lead: "Soon you can read messages from IT here.",
@@ -127,12 +139,12 @@ func comingFor(sec nav.Section) coming {
 
 func comingPage(sec nav.Section, s link.Snapshot) fyne.CanvasObject {
 	c := comingFor(sec)
-	parts := []fyne.CanvasObject{subheading(c.lead), para(c.body)}
+	parts := []fyne.CanvasObject{ui.Subheading(c.lead), ui.Para(c.body)}
 	if n := countsLine(sec, s.Live); n != "" {
-		parts = append(parts, para(n))
+		parts = append(parts, ui.Para(n))
 	}
 	parts = append(parts, contactPanel("Until then, contact IT", s.Support()))
-	return page(sec.Title(), parts...)
+	return ui.Page(sec.Title(), parts...)
 }
 
 // countsLine tells the employee what the service already knows for a page
@@ -172,17 +184,17 @@ func aboutPage(s link.Snapshot, e env) fyne.CanvasObject {
 	if info.Dev {
 		mode = "dev mode (the service runs inside this app)"
 	}
-	title := container.NewVBox(subheading("Firstline"), widget.NewLabel("IT self-service for your computer"))
-	return page("About",
+	title := container.NewVBox(ui.Subheading("Firstline"), widget.NewLabel("IT self-service for your computer"))
+	return ui.Page("About",
 		container.NewHBox(container.NewCenter(appIcon(64)), title),
-		panel("Versions and connection", nil, form(
-			key("Firstline"), copyable(info.version(), false),
-			key("Service"), copyable(service, false),
-			key("Connection"), copyable(s.State.Describe(), false),
-			key("You are"), copyable(caller, false),
-			key("Socket"), copyable(info.SocketPath, true),
-			key("Mode"), copyable(mode, false),
-		), note("\"You are\" is who the service says you are. It decides what you may do from "+
+		ui.Panel("Versions and connection", nil, ui.Form(
+			ui.Key("Firstline"), ui.Copyable(info.version(), false),
+			ui.Key("Service"), ui.Copyable(service, false),
+			ui.Key("Connection"), ui.Copyable(s.State.Describe(), false),
+			ui.Key("You are"), ui.Copyable(caller, false),
+			ui.Key("Socket"), ui.Copyable(info.SocketPath, true),
+			ui.Key("Mode"), ui.Copyable(mode, false),
+		), ui.Note("\"You are\" is who the service says you are. It decides what you may do from "+
 			"that, never from anything the app claims.")),
 		loginPanel(info.Login, e.errors),
 	)
@@ -205,8 +217,8 @@ func loginPanel(login LoginItem, showErr func(error)) fyne.CanvasObject {
 		}
 	})
 	check.SetChecked(login.Enabled())
-	return panel("Start-up", nil, check,
-		note("Firstline then waits in the tray, without opening this window, so help is one click away."))
+	return ui.Panel("Start-up", nil, check,
+		ui.Note("Firstline then waits in the tray, without opening this window, so help is one click away."))
 }
 
 func callerText(id localapi.Identity) string {

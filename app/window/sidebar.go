@@ -36,6 +36,8 @@ func sectionIcon(sec nav.Section) fyne.Resource {
 		return theme.HelpIcon()
 	case nav.Fixes:
 		return theme.SettingsIcon()
+	case nav.Computer:
+		return theme.ComputerIcon()
 	case nav.Notices:
 		return theme.MailComposeIcon()
 	case nav.Reports:

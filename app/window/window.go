@@ -49,6 +49,16 @@ type Info struct {
 	// Login is the employee's "start at login" switch; nil hides it (dev
 	// mode: a build in a work tree must not start at every login).
 	Login LoginItem
+	// Computer is the This computer page, which loads its own content;
+	// nil shows the page as not available.
+	Computer Page
+}
+
+// Page is a page that keeps its own state and loads it when shown.
+type Page interface {
+	Object() fyne.CanvasObject
+	// Show is called each time the page comes into view.
+	Show()
 }
 
 // LoginItem is the per-user entry that starts the app at login.
@@ -143,6 +153,9 @@ func (w *Window) Show(sec nav.Section) {
 	}
 	w.list.Select(int(sec)) // lands in open unless sec is already selected
 	w.open(sec)
+	if sec == nav.Computer && w.info.Computer != nil {
+		w.info.Computer.Show() // a window shown again may hold stale details
+	}
 	w.win.Show()
 	w.win.RequestFocus()
 }
@@ -175,6 +188,9 @@ func (w *Window) open(sec nav.Section) {
 	}
 	w.current = sec
 	w.render()
+	if sec == nav.Computer && w.info.Computer != nil {
+		w.info.Computer.Show()
+	}
 }
 
 func (w *Window) render() {

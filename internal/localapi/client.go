@@ -60,10 +60,14 @@ func (c *Client) getJSON(ctx context.Context, path string, out any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes)).Decode(out); err != nil {
+	if err := decodeJSON(resp.Body, out); err != nil {
 		return fmt.Errorf("decoding %s response: %w", path, err)
 	}
 	return nil
+}
+
+func decodeJSON(r io.Reader, out any) error {
+	return json.NewDecoder(io.LimitReader(r, maxResponseBytes)).Decode(out)
 }
 
 // do sends one request and turns transport failures into ErrUnreachable and

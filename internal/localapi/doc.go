@@ -20,6 +20,15 @@ const Host = "local-firstline.sock"
 const (
 	PathStatus = "/v1/status"
 	PathWatch  = "/v1/watch"
+	// PathSysInfo is the system snapshot: ?sections=host,network picks
+	// sections, ?format=text returns the summary and detail as text.
+	PathSysInfo = "/v1/sysinfo"
+	// PathHistory is the metrics history of the last hour.
+	PathHistory = "/v1/metrics"
+	// PathChart is the history drawn as a PNG: ?width=&height=.
+	PathChart = "/v1/metrics/chart.png"
+	// PathProbes runs the connectivity probes (POST: it causes traffic).
+	PathProbes = "/v1/probes"
 )
 
 // KeepAliveInterval is how often the watch stream sends a keep-alive when

@@ -25,8 +25,9 @@ type Capability string
 
 // Capabilities of this version.
 const (
-	CapStatus Capability = "status"
-	CapWatch  Capability = "watch"
+	CapStatus  Capability = "status"
+	CapWatch   Capability = "watch"
+	CapSysInfo Capability = "sysinfo" // snapshot, metrics history and chart, probes
 )
 
 // Status answers GET /v1/status.

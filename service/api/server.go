@@ -38,6 +38,9 @@ type Options struct {
 	// RequestTimeout bounds reading a request and writing its response
 	// (default 30 s). Watch streams are exempt once established.
 	RequestTimeout time.Duration
+	// Diagnostics serves the snapshot, metrics and probe routes; nil
+	// leaves them out.
+	Diagnostics Diagnostics
 	// KeepAlive is the watch stream's keep-alive period (default and
 	// minimum in production: localapi.KeepAliveInterval; tests shorten it).
 	KeepAlive time.Duration
@@ -130,7 +133,7 @@ func (s *Server) status(w http.ResponseWriter, _ *http.Request, id localapi.Iden
 		StartedAt:     s.started.UTC(),
 		UptimeSeconds: time.Since(s.started).Seconds(),
 		Caller:        id,
-		Capabilities:  []localapi.Capability{localapi.CapStatus, localapi.CapWatch},
+		Capabilities:  s.capabilities(),
 		Dev:           s.opts.Dev,
 		Support:       s.opts.Support,
 	})

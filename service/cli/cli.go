@@ -68,6 +68,7 @@ func commands() []*Command {
 		statusCommand(),
 		runCommand(),
 		versionCommand(),
+		diagCommand(),
 		{Name: "config", Summary: "Work with the configuration", Sub: []*Command{configCheckCommand()}},
 	}
 }

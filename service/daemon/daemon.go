@@ -17,6 +17,7 @@ import (
 	"github.com/firstline-it/firstline/internal/localapi/transport"
 	"github.com/firstline-it/firstline/internal/privdir"
 	"github.com/firstline-it/firstline/service/api"
+	"github.com/firstline-it/firstline/service/diag"
 	"github.com/firstline-it/firstline/service/events"
 )
 
@@ -29,6 +30,9 @@ type Options struct {
 	Dev        bool
 	Version    string
 	Logger     *slog.Logger
+	// Diag replaces the diagnostics in tests (a scripted metrics source);
+	// nil builds them from Config.
+	Diag *diag.Service
 }
 
 // Daemon is the service's running core.
@@ -37,6 +41,12 @@ type Daemon struct {
 	log  *slog.Logger
 	hub  *events.Hub
 	srv  *api.Server
+	diag *diag.Service
+
+	// stopWork ends the background work (the metrics sampler); work is
+	// closed once it has returned.
+	stopWork context.CancelFunc
+	work     chan struct{}
 
 	done    chan struct{}
 	mu      sync.Mutex
@@ -57,12 +67,19 @@ func New(opts Options) *Daemon {
 	}
 	cfg := opts.Config
 	hub := events.NewHub(localapi.State{ServiceVersion: opts.Version})
+	dg := opts.Diag
+	if dg == nil {
+		dg = diag.New(diag.Options{Config: cfg, Logger: opts.Logger})
+	}
 	return &Daemon{
 		opts: opts,
 		log:  opts.Logger,
 		hub:  hub,
+		diag: dg,
 		done: make(chan struct{}),
+		work: make(chan struct{}),
 		srv: api.New(api.Options{
+			Diagnostics:    dg,
 			Version:        opts.Version,
 			Dev:            opts.Dev,
 			Hub:            hub,
@@ -97,6 +114,14 @@ func (d *Daemon) Start() error {
 		return err
 	}
 	d.started = true
+	ctx, stop := context.WithCancel(context.Background())
+	d.stopWork = stop
+	go func() {
+		defer close(d.work)
+		if err := d.diag.Run(ctx); err != nil {
+			d.log.Error("metrics sampler stopped", "err", err)
+		}
+	}()
 	d.log.Info("firstline service started", "version", d.opts.Version, "socket", d.opts.SocketPath,
 		"state_dir", d.opts.Config.Service.StateDir, "dev", d.opts.Dev)
 	go func() {
@@ -125,9 +150,12 @@ func (d *Daemon) Stop(ctx context.Context) error {
 	defer cancel()
 	t0 := time.Now()
 	err := d.srv.Shutdown(ctx)
-	select {
-	case <-d.done:
-	case <-ctx.Done():
+	d.stopWork()
+	for _, ch := range []<-chan struct{}{d.done, d.work} {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+		}
 	}
 	d.log.Info("firstline service stopped", "took", time.Since(t0).Round(time.Millisecond), "err", err)
 	return err

@@ -1,0 +1,8 @@
+//go:build !unix && !windows
+
+package software
+
+import "os/exec"
+
+// killProcessGroup: no process groups here; exec kills the command itself.
+func killProcessGroup(*exec.Cmd) {}
