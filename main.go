@@ -41,8 +41,17 @@ func main() {
 func run() int {
 	dev := flag.Bool("dev", false, "run the service inside the app (socket and state in a temporary folder)")
 	open := flag.Bool("open", false, "open the main window at start")
+	page := flag.String("page", "", "open the main window on this page: home, get-help, fixes, computer, notices, reports, about")
 	socket := flag.String("socket", transport.DefaultPath, "the service's LocalAPI socket")
 	flag.Parse()
+	startPage, ok := nav.Parse(*page)
+	if *page != "" && !ok {
+		fmt.Fprintf(os.Stderr, "firstline: unknown page %q\n", *page)
+		return 2
+	}
+	if *page != "" {
+		*open = true
+	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if err := privilege.Refuse(); err != nil {
@@ -111,6 +120,9 @@ func run() int {
 		}
 	}
 	a := app.New(fa, client, opts)
+	if *page != "" {
+		a.Show(startPage)
+	}
 
 	if inst != nil {
 		go forwardShowRequests(ctx, inst, a)

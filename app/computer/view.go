@@ -94,19 +94,23 @@ func connectivityPanel(s State, a actions) fyne.CanvasObject {
 	return ui.Panel("Network and services", icon, append(parts, container.NewHBox(btn))...)
 }
 
-// probeGrid lists each check: what, how it went, how long it took.
+// probeGrid lists the condensed checks, and every single check folded
+// away for IT.
 func probeGrid(r *probes.Report) fyne.CanvasObject {
 	var cells []fyne.CanvasObject
-	for _, res := range r.Results {
-		if res.Status == probes.StatusSkipped {
-			continue
-		}
-		status := widget.NewLabel(statusText(res))
+	for _, rw := range condense(r) {
 		cells = append(cells,
-			container.NewHBox(widget.NewIcon(statusIcon(res.Status)), widget.NewLabel(probeName(res))),
-			status)
+			container.NewHBox(widget.NewIcon(statusIcon(rw.status)), widget.NewLabel(rw.name)),
+			widget.NewLabel(rw.text))
 	}
-	return container.NewGridWithColumns(2, cells...)
+	var all []fyne.CanvasObject
+	for _, res := range r.Results {
+		if res.Status != probes.StatusSkipped {
+			all = append(all, widget.NewLabel(probeName(res)+": "+statusText(res)))
+		}
+	}
+	every := widget.NewAccordion(widget.NewAccordionItem("Every check", container.NewVBox(all...)))
+	return container.NewVBox(container.NewGridWithColumns(2, cells...), every)
 }
 
 func probeName(r probes.Result) string {

@@ -46,3 +46,32 @@ func (s Section) Title() string {
 
 // String returns the title, so sections read well in logs.
 func (s Section) String() string { return s.Title() }
+
+// Name is the section's name on the command line ("computer", "get-help").
+func (s Section) Name() string {
+	switch s {
+	case GetHelp:
+		return "get-help"
+	case Fixes:
+		return "fixes"
+	case Computer:
+		return "computer"
+	case Notices:
+		return "notices"
+	case Reports:
+		return "reports"
+	case About:
+		return "about"
+	}
+	return "home"
+}
+
+// Parse finds a section by its Name.
+func Parse(name string) (Section, bool) {
+	for _, s := range Sections() {
+		if s.Name() == name {
+			return s, true
+		}
+	}
+	return Home, false
+}

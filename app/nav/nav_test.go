@@ -21,3 +21,14 @@ func TestUnknownSectionFallsBackToHome(t *testing.T) {
 		t.Errorf("Section(99).Title() = %q, want Home", got)
 	}
 }
+
+func TestParseRoundTrips(t *testing.T) {
+	for _, s := range Sections() {
+		if got, ok := Parse(s.Name()); !ok || got != s {
+			t.Errorf("Parse(%q) = %v, %v", s.Name(), got, ok)
+		}
+	}
+	if _, ok := Parse("settings"); ok {
+		t.Error("unknown name parsed")
+	}
+}

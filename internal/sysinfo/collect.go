@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/shirou/gopsutil/v4/common"
+
+	"github.com/firstline-it/firstline/internal/command"
 )
 
 // Section names one part of the snapshot. IT chooses which are collected.
@@ -84,9 +86,8 @@ type ProcessCPU interface {
 	ProcessCPU() (byPID map[int32]float64, window time.Duration, ok bool)
 }
 
-// Runner runs an external command and returns its standard output. It must
-// honour ctx; Collect gives every command its own deadline.
-type Runner func(ctx context.Context, name string, args ...string) ([]byte, error)
+// Runner runs an external command; see command.Func.
+type Runner = command.Func
 
 // Options configure a collection.
 type Options struct {
@@ -131,7 +132,7 @@ func (o Options) withDefaults() Options {
 		o.CommandTimeout = 2 * time.Second
 	}
 	if o.Run == nil {
-		o.Run = CommandRunner(o.CommandTimeout)
+		o.Run = command.Runner(o.CommandTimeout)
 	}
 	if o.CPUWindow <= 0 {
 		o.CPUWindow = 300 * time.Millisecond

@@ -33,7 +33,7 @@ func collectProblems(ctx context.Context, o *Options, s *Snapshot) error {
 }
 
 func collectSoftware(ctx context.Context, o *Options, s *Snapshot) error {
-	r := software.Detect(ctx, software.Env{Root: o.Root, Run: software.RunFunc(o.Run), Timeout: o.CommandTimeout, Logger: o.Logger})
+	r := software.Detect(ctx, software.Env{Root: o.Root, Run: o.Run, Timeout: o.CommandTimeout, Logger: o.Logger})
 	s.Software = &r
 	return nil
 }

@@ -52,6 +52,7 @@ type Service struct {
 	opts     Options
 	log      *slog.Logger
 	sampler  *metrics.Sampler
+	started  time.Time
 	sections []sysinfo.Section
 	rules    []sysinfo.Rule
 
@@ -80,7 +81,7 @@ func New(opts Options) *Service {
 	}
 	cfg := opts.Config.SysInfo
 	// Non-nil even when IT lists no sections: nil would mean "all".
-	s := &Service{opts: opts, log: opts.Logger, sections: []sysinfo.Section{}}
+	s := &Service{opts: opts, log: opts.Logger, sections: []sysinfo.Section{}, started: opts.Now()}
 	for _, name := range cfg.Sections {
 		sec, err := sysinfo.ParseSections(name)
 		if err != nil {
@@ -141,7 +142,7 @@ func (s *Service) History() metrics.History {
 func (s *Service) Chart(_ context.Context, width, height int) ([]byte, error) {
 	return chart.Render(s.sampler.Samples(), chart.Options{
 		Width: width, Height: height, Now: s.opts.Now(), Window: s.opts.Config.SysInfo.History.Duration(),
-		Interval: s.sampler.Interval(),
+		Interval: s.sampler.Interval(), Started: s.started,
 	})
 }
 

@@ -129,7 +129,8 @@ func (c *canvas) header(l layout, o Options) {
 		return w - spacing
 	}
 	start, end := o.Now.Add(-o.Window).In(o.Location), o.Now.In(o.Location)
-	span := fmt.Sprintf("%s – %s %s", start.Format("15:04"), end.Format("15:04"), zoneName(end))
+	clock := clockLayout(start, end)
+	span := fmt.Sprintf("%s – %s %s", start.Format(clock), end.Format(clock), zoneName(end))
 	titleW := font.MeasureString(c.titleFace, o.Title).Ceil()
 	spanW := font.MeasureString(c.labelFace, span).Ceil() + 10
 	right := l.w - 20
@@ -163,6 +164,16 @@ func (c *canvas) header(l layout, o Options) {
 		c.fill(image.Rect(right-w-swatch, l.titleY-8, right-w-6, l.titleY-4), e.col)
 		right -= w + swatch + spacing
 	}
+}
+
+// clockLayout formats the chart's times: the clock alone when the chart
+// stays within one day, with the date when it crosses midnight, so that
+// "11:00 – 11:00" never means a whole day.
+func clockLayout(start, end time.Time) string {
+	if start.YearDay() == end.YearDay() && start.Year() == end.Year() {
+		return "15:04"
+	}
+	return "2 Jan 15:04"
 }
 
 // zoneName is the zone's abbreviation, or its UTC offset when the zone has
@@ -288,7 +299,7 @@ func (c *canvas) fillUnder(r image.Rectangle, xs []float32, pts []point, gap tim
 
 // peak marks the sample with the highest CPU and labels it with the
 // process that used the most CPU then: "92% firefox at 10:40".
-func (c *canvas) peak(l layout, xs []float32, pts []point, loc *time.Location) {
+func (c *canvas) peak(l layout, xs []float32, pts []point, o Options) {
 	best := -1
 	for i, p := range pts {
 		if !math.IsNaN(p.cpu) && (best < 0 || p.cpu > pts[best].cpu) {
@@ -311,7 +322,7 @@ func (c *canvas) peak(l layout, xs []float32, pts []point, loc *time.Location) {
 	if p.top != "" {
 		label += " " + truncate(p.top, 32)
 	}
-	label += " at " + p.at.In(loc).Format("15:04")
+	label += " at " + p.at.In(o.Location).Format(clockLayout(o.Now.Add(-o.Window).In(o.Location), o.Now.In(o.Location)))
 	w := font.MeasureString(c.labelFace, label).Ceil()
 	const padX, boxH = 6, 18
 	// Centred over the marker in the lane above the panel, kept inside the

@@ -129,7 +129,7 @@ func renderImage(samples []metrics.Sample, opts Options) (*image.RGBA, error) {
 		c.series(l.bottom, xs, pts, gap, func(p point) float64 { return p.net }, rateMax, c.net, 1.6)
 		c.series(l.top, xs, pts, gap, func(p point) float64 { return p.mem }, 100, c.mem, 2)
 		c.series(l.top, xs, pts, gap, func(p point) float64 { return p.cpu }, 100, c.cpu, 2)
-		c.peak(l, xs, pts, opts.Location)
+		c.peak(l, xs, pts, opts)
 	}
 	return c.img, nil
 }
@@ -181,8 +181,7 @@ func clamp(v, hi float64) float64 {
 		return math.NaN()
 	case v < 0:
 		return 0
-	case v > hi:
-		return hi
+
 	}
 	return v
 }

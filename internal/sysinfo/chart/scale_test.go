@@ -137,3 +137,29 @@ func TestTruncateAndAgo(t *testing.T) {
 		}
 	}
 }
+
+func TestClockLayout(t *testing.T) {
+	tests := []struct {
+		start, end time.Time
+		want       string
+	}{
+		{testEnd.Add(-time.Hour), testEnd, "10:00"},
+		{testEnd.Add(-24 * time.Hour), testEnd, "3 Mar 11:00"},
+		{time.Date(2025, 3, 4, 23, 30, 0, 0, time.UTC), time.Date(2025, 3, 5, 0, 30, 0, 0, time.UTC), "4 Mar 23:30"},
+		{time.Date(2024, 3, 4, 10, 0, 0, 0, time.UTC), time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC), "4 Mar 10:00"}, // same day of year
+	}
+	for _, tt := range tests {
+		if got := tt.start.Format(clockLayout(tt.start, tt.end)); got != tt.want {
+			t.Errorf("%v – %v: start shows as %q, want %q", tt.start, tt.end, got, tt.want)
+		}
+	}
+}
+
+func TestZoneName(t *testing.T) {
+	if got := zoneName(testEnd.In(time.FixedZone("", 5*3600+1800))); got != "+0530" {
+		t.Errorf("unnamed zone = %q, want +0530", got)
+	}
+	if got := zoneName(testEnd.In(time.FixedZone("CET", 3600))); got != "CET" {
+		t.Errorf("named zone = %q", got)
+	}
+}

@@ -1,18 +1,16 @@
 package netconf
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"time"
+
+	"github.com/firstline-it/firstline/internal/command"
 )
 
 // Env is where the functions of this package read from. The zero value reads
@@ -25,7 +23,7 @@ type Env struct {
 	// real command: looked up without a shell, with LANG=C and LC_ALL=C,
 	// its output capped. Every call gets a context bounded by Timeout,
 	// whatever Run is.
-	Run func(ctx context.Context, name string, args ...string) ([]byte, error)
+	Run command.Func
 	// Timeout bounds each command (default 5 s: system_profiler on a Mac
 	// with many networks around takes a few seconds).
 	Timeout time.Duration
@@ -37,10 +35,7 @@ const DefaultTimeout = 5 * time.Second
 // Caps on what is read: these files and outputs are a few kilobytes; a
 // routing table of a busy server or system_profiler's list of neighbouring
 // networks stays well under them, and anything beyond is not worth parsing.
-const (
-	maxFileBytes   = 1 << 20
-	maxOutputBytes = 1 << 20
-)
+const maxFileBytes = 1 << 20
 
 // path returns the file name of the absolute path p under the root.
 func (e Env) path(p string) string {
@@ -98,93 +93,11 @@ func (e Env) run(ctx context.Context, name string, args ...string) ([]byte, erro
 	defer cancel()
 	run := e.Run
 	if run == nil {
-		run = runCommand
+		run = command.Runner(timeout)
 	}
 	out, err := run(ctx, name, args...)
 	if err != nil {
 		return out, fmt.Errorf("running %s: %w", filepath.Base(name), err)
 	}
 	return out, nil
-}
-
-// lookPath finds name: an absolute name is taken as is, otherwise PATH is
-// searched and then, on Unix, the usual system folders.
-func lookPath(name string) (string, error) {
-	if filepath.IsAbs(name) {
-		return name, nil
-	}
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p, nil
-	}
-	// The service and the tray app often run with a PATH that lacks the
-	// sbin folders where iw and route live.
-	if runtime.GOOS != "windows" {
-		for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/bin", "/bin"} {
-			cand := filepath.Join(dir, name)
-			if fi, serr := os.Stat(cand); serr == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-				return cand, nil
-			}
-		}
-	}
-	return "", err
-}
-
-// runCommand is the real Env.Run: no shell, C locale so the output is the
-// English the parsers expect (where the tool honours it), output capped,
-// and the process killed when ctx ends.
-func runCommand(ctx context.Context, name string, args ...string) ([]byte, error) {
-	path, err := lookPath(name)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
-	stdout := &cappedBuffer{max: maxOutputBytes}
-	stderr := &cappedBuffer{max: 4 << 10}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// A grandchild holding the pipes open must not keep Wait hanging past
-	// the timeout.
-	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return stdout.Bytes(), fmt.Errorf("%w (%w)", ctx.Err(), err)
-		}
-		if msg := firstLine(stderr.Bytes()); msg != "" {
-			return stdout.Bytes(), fmt.Errorf("%w: %s", err, msg)
-		}
-		return stdout.Bytes(), err
-	}
-	return stdout.Bytes(), nil
-}
-
-// cappedBuffer keeps the first max bytes written and drops the rest while
-// reporting success, so a chatty command is not killed by a broken pipe.
-type cappedBuffer struct {
-	bytes.Buffer
-	max int
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); room > 0 {
-		if len(p) > room {
-			b.Buffer.Write(p[:room])
-		} else {
-			b.Buffer.Write(p)
-		}
-	}
-	return len(p), nil
-}
-
-// firstLine returns the first non-empty line of out, trimmed and capped.
-func firstLine(out []byte) string {
-	for _, line := range strings.Split(string(out), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			if len(line) > 200 {
-				line = line[:200]
-			}
-			return line
-		}
-	}
-	return ""
 }

@@ -42,15 +42,3 @@ func TestRunCommandReportsMissingTool(t *testing.T) {
 		t.Errorf("err = %v, want exec.ErrNotFound", err)
 	}
 }
-
-func TestCappedBuffer(t *testing.T) {
-	b := &cappedBuffer{max: 5}
-	for _, s := range []string{"abc", "defgh", "ij"} {
-		if n, err := b.Write([]byte(s)); n != len(s) || err != nil {
-			t.Fatalf("Write(%q) = %d, %v", s, n, err)
-		}
-	}
-	if got := b.String(); got != "abcde" {
-		t.Errorf("kept %q, want %q", got, "abcde")
-	}
-}

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/firstline-it/firstline/internal/command"
 )
 
 // Kind groups items the way the app and the ticket summary show them.
@@ -104,14 +106,11 @@ type Report struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
-// RunFunc runs an external command and returns its standard output. On a
-// non-zero exit it returns what the command printed along with the error,
-// because some tools (rpm -q) report normal answers that way. It must
-// return once ctx is done.
-type RunFunc func(ctx context.Context, name string, args ...string) ([]byte, error)
+// RunFunc runs an external command; see command.Func.
+type RunFunc = command.Func
 
 // DefaultTimeout bounds each external command when Env.Timeout is zero.
-const DefaultTimeout = 2 * time.Second
+const DefaultTimeout = command.DefaultTimeout
 
 // Env is what Detect reads from. The zero value detects on the live system.
 type Env struct {
@@ -119,7 +118,7 @@ type Env struct {
 	// system, tests point it at a fixture tree. Paths of commands are the
 	// live system's; tests inject Run instead.
 	Root string
-	// Run runs commands; nil means DefaultRunner(Timeout).
+	// Run runs commands; nil means command.Runner(Timeout).
 	Run RunFunc
 	// Timeout bounds each command (default DefaultTimeout). Detect applies
 	// it even to an injected Run.
@@ -163,7 +162,7 @@ func newScan(env Env) *scan {
 		env.Timeout = DefaultTimeout
 	}
 	if env.Run == nil {
-		env.Run = DefaultRunner(env.Timeout)
+		env.Run = command.Runner(env.Timeout)
 	}
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.DiscardHandler)
@@ -184,7 +183,7 @@ func (s *scan) command(ctx context.Context, name string, args ...string) ([]byte
 	defer cancel()
 	out, err := s.run(ctx, name, args...)
 	if err != nil && ctx.Err() != nil {
-		return out, commandTimeout(name, s.timeout, ctx)
+		return out, command.TimeoutError(ctx, name, s.timeout)
 	}
 	return out, err
 }
@@ -250,4 +249,14 @@ func joinAnd(xs []string) string {
 		return strings.Join(xs, "")
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// firstLine is the first non-empty line of s, trimmed, for error messages.
+func firstLine(s string) string {
+	for line := range strings.Lines(s) {
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
 }

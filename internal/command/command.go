@@ -1,4 +1,7 @@
-package software
+// Package command runs the external tools the diagnostics read: no shell,
+// the C locale so output parses the same everywhere, capped output, and a
+// deadline after which the tool and everything it started are killed.
+package command
 
 import (
 	"bytes"
@@ -8,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -19,22 +23,27 @@ const (
 	maxCommandStderr = 4 << 10
 )
 
-// DefaultRunner returns the RunFunc Detect uses when Env.Run is nil: no
-// shell, an absolute path (a bare name is looked up in PATH), the C locale
-// so tools print what the parsers expect, capped output, and a timeout
-// after which the command and the processes it started are killed.
-func DefaultRunner(timeout time.Duration) RunFunc {
+// Func runs an external command and returns its standard output. On a
+// non-zero exit it returns what the command printed along with the error,
+// because some tools (rpm -q) report normal answers that way. It must
+// return once ctx is done.
+type Func func(ctx context.Context, name string, args ...string) ([]byte, error)
+
+// DefaultTimeout bounds each command when a caller gives none.
+const DefaultTimeout = 2 * time.Second
+
+// Runner returns the real Func: no shell, an absolute path (a bare name is
+// looked up in PATH and the system folders), the C locale so tools print
+// what the parsers expect, capped output, and a timeout after which the
+// command and the processes it started are killed.
+func Runner(timeout time.Duration) Func {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	return func(ctx context.Context, name string, args ...string) ([]byte, error) {
-		path := name
-		if !filepath.IsAbs(name) {
-			p, err := exec.LookPath(name)
-			if err != nil {
-				return nil, fmt.Errorf("finding %s: %w", name, err)
-			}
-			path = p
+		path, err := LookPath(name)
+		if err != nil {
+			return nil, fmt.Errorf("finding %s: %w", name, err)
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
@@ -47,12 +56,12 @@ func DefaultRunner(timeout time.Duration) RunFunc {
 		// waiting past the timeout.
 		cmd.WaitDelay = 500 * time.Millisecond
 		killProcessGroup(cmd)
-		err := cmd.Run()
+		err = cmd.Run()
 		switch {
 		case err == nil:
 			return stdout.Bytes(), nil
 		case ctx.Err() != nil:
-			return stdout.Bytes(), commandTimeout(name, timeout, ctx)
+			return stdout.Bytes(), TimeoutError(ctx, name, timeout)
 		default:
 			if msg := firstLine(stderr.String()); msg != "" {
 				return stdout.Bytes(), fmt.Errorf("running %s: %w: %s", name, err, msg)
@@ -62,8 +71,32 @@ func DefaultRunner(timeout time.Duration) RunFunc {
 	}
 }
 
-// commandTimeout names the command whose context ended.
-func commandTimeout(name string, timeout time.Duration, ctx context.Context) error {
+// LookPath finds name: an absolute name is taken as is, otherwise PATH is
+// searched and then, on Unix, the system folders: the service and the tray
+// app often run with a PATH that lacks the sbin folders where iw, route
+// and nft live.
+func LookPath(name string) (string, error) {
+	if filepath.IsAbs(name) {
+		return name, nil
+	}
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p, nil
+	}
+	if runtime.GOOS != "windows" {
+		for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/bin", "/bin"} {
+			cand := filepath.Join(dir, name)
+			if fi, serr := os.Stat(cand); serr == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+				return cand, nil
+			}
+		}
+	}
+	return "", err
+}
+
+// TimeoutError names the command whose context ended, and whether it ran
+// out of time or was stopped.
+func TimeoutError(ctx context.Context, name string, timeout time.Duration) error {
 	cause := context.Cause(ctx)
 	if errors.Is(cause, context.DeadlineExceeded) {
 		return fmt.Errorf("%s timed out after %s: %w", filepath.Base(name), timeout, cause)

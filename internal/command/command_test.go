@@ -1,6 +1,6 @@
 //go:build unix
 
-package software
+package command
 
 import (
 	"context"
@@ -22,7 +22,7 @@ func TestDefaultRunnerForcesCLocale(t *testing.T) {
 	needTool(t, "/usr/bin/env")
 	t.Setenv("LC_TIME", "de_DE.UTF-8")
 	t.Setenv("LANG", "de_DE.UTF-8")
-	out, err := DefaultRunner(time.Second)(context.Background(), "/usr/bin/env")
+	out, err := Runner(time.Second)(context.Background(), "/usr/bin/env")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestDefaultRunnerForcesCLocale(t *testing.T) {
 
 func TestDefaultRunnerTimeout(t *testing.T) {
 	needTool(t, "/bin/sleep")
-	_, err := DefaultRunner(100*time.Millisecond)(context.Background(), "/bin/sleep", "30")
+	_, err := Runner(100*time.Millisecond)(context.Background(), "/bin/sleep", "30")
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.HasPrefix(err.Error(), "sleep timed out after 100ms") {
 		t.Errorf("err = %v", err)
 	}
@@ -47,7 +47,7 @@ func TestDefaultRunnerTimeout(t *testing.T) {
 
 func TestDefaultRunnerFailures(t *testing.T) {
 	needTool(t, "/bin/ls")
-	run := DefaultRunner(time.Second)
+	run := Runner(time.Second)
 	out, err := run(context.Background(), "/bin/ls", "/nonexistent-for-test")
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) || !strings.Contains(err.Error(), "No such file") || len(out) != 0 {
@@ -63,7 +63,7 @@ func TestDefaultRunnerFailures(t *testing.T) {
 
 func TestDefaultRunnerCapsOutput(t *testing.T) {
 	needTool(t, "/usr/bin/head")
-	out, err := DefaultRunner(5*time.Second)(context.Background(), "/usr/bin/head", "-c", "3000000", "/dev/zero")
+	out, err := Runner(5*time.Second)(context.Background(), "/usr/bin/head", "-c", "3000000", "/dev/zero")
 	if err != nil || len(out) != maxCommandOutput {
 		t.Errorf("got %d bytes, %v; want %d", len(out), err, maxCommandOutput)
 	}

@@ -1,4 +1,4 @@
-package software
+package command
 
 import "os/exec"
 

@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package software
+package command
 
 import "os/exec"
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package software
+package command
 
 import (
 	"os/exec"
