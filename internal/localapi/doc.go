@@ -29,6 +29,13 @@ const (
 	PathChart = "/v1/metrics/chart.png"
 	// PathProbes runs the connectivity probes (POST: it causes traffic).
 	PathProbes = "/v1/probes"
+	// PathReports: POST submits a report (body: report.Submission), GET
+	// lists the caller's reports (?key= one report; ?all=1 every user's,
+	// administrators only).
+	PathReports = "/v1/reports"
+	// PathReportRetry: POST ?key= sends a report again now, clearing a
+	// needs-attention state (administrators).
+	PathReportRetry = "/v1/reports/retry"
 )
 
 // KeepAliveInterval is how often the watch stream sends a keep-alive when

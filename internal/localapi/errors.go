@@ -21,6 +21,11 @@ const (
 	CodePermissionDenied   Code = "permission_denied"
 	CodeTooManyConnections Code = "too_many_connections"
 	CodeShuttingDown       Code = "shutting_down"
+	// CodeSpoolFull: the service cannot keep one more report; the app
+	// keeps it in the employee's own spool and says so.
+	CodeSpoolFull Code = "spool_full"
+	// CodeKeyInUse: a report key another user already used.
+	CodeKeyInUse Code = "key_in_use"
 	CodeInternal           Code = "internal"
 )
 
@@ -57,6 +62,10 @@ func StatusOf(code Code) int {
 		return http.StatusMethodNotAllowed
 	case CodeTooManyConnections, CodeShuttingDown:
 		return http.StatusServiceUnavailable
+	case CodeSpoolFull:
+		return http.StatusInsufficientStorage
+	case CodeKeyInUse:
+		return http.StatusConflict
 	default:
 		return http.StatusInternalServerError
 	}

@@ -28,6 +28,7 @@ const (
 	CapStatus  Capability = "status"
 	CapWatch   Capability = "watch"
 	CapSysInfo Capability = "sysinfo" // snapshot, metrics history and chart, probes
+	CapReports Capability = "reports" // submit and list reports
 )
 
 // Status answers GET /v1/status.

@@ -31,26 +31,32 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) {
 	case r.Host != localapi.Host:
 		s.refuse(w, r, &id, localapi.CodeBadHost, fmt.Sprintf("host must be %s", localapi.Host))
 		return
-	case r.ContentLength > s.opts.MaxBodyBytes:
-		s.refuse(w, r, &id, localapi.CodeBodyTooLarge,
-			fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBodyBytes))
-		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 
-	rt, ok := s.routes[r.URL.Path]
+	ms, ok := s.routes[r.URL.Path]
+	rt, allowed := ms[r.Method]
+	limit := s.opts.MaxBodyBytes
+	if rt.maxBody > 0 {
+		limit = rt.maxBody
+	}
+	// An oversize body is refused before anything else looks at the
+	// request, whatever it was meant for.
 	switch {
+	case r.ContentLength > limit:
+		s.refuse(w, r, &id, localapi.CodeBodyTooLarge, fmt.Sprintf("request body is larger than %d bytes", limit))
+		return
 	case !ok:
 		s.refuse(w, r, &id, localapi.CodeNotFound, "no such endpoint")
 		return
-	case r.Method != rt.method:
-		w.Header().Set("Allow", rt.method)
-		s.refuse(w, r, &id, localapi.CodeMethodNotAllowed, fmt.Sprintf("use %s", rt.method))
+	case !allowed:
+		w.Header().Set("Allow", ms.allow())
+		s.refuse(w, r, &id, localapi.CodeMethodNotAllowed, fmt.Sprintf("use %s", ms.allow()))
 		return
 	case rt.access == adminOnly && !id.Admin:
 		s.refuse(w, r, &id, localapi.CodePermissionDenied, "this needs an administrator")
 		return
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	rt.handle(w, r, id)
 }
 

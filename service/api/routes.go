@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"sort"
+	"strings"
 
 	"github.com/firstline-it/firstline/internal/localapi"
 )
@@ -21,23 +23,44 @@ type route struct {
 	method string
 	access access
 	handle func(http.ResponseWriter, *http.Request, localapi.Identity)
+	// maxBody overrides the server's body cap for this route (a report
+	// with a screenshot is far larger than any other request); 0 keeps it.
+	maxBody int64
+}
+
+// methods is the routes of one path, by method.
+type methods map[string]route
+
+// allow lists the methods of a path for the Allow header.
+func (m methods) allow() string {
+	var names []string
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // routeTable is the whole API surface: one place to review what a local
 // user can reach and with which permission.
-func (s *Server) routeTable() map[string]route {
-	t := map[string]route{
-		localapi.PathStatus: {method: http.MethodGet, access: anyUser, handle: s.status},
-		localapi.PathWatch:  {method: http.MethodGet, access: anyUser, handle: s.watch},
+func (s *Server) routeTable() map[string]methods {
+	t := map[string]methods{}
+	add := func(path string, r route) {
+		if t[path] == nil {
+			t[path] = methods{}
+		}
+		t[path][r.method] = r
 	}
+	add(localapi.PathStatus, route{method: http.MethodGet, access: anyUser, handle: s.status})
+	add(localapi.PathWatch, route{method: http.MethodGet, access: anyUser, handle: s.watch})
 	if s.opts.Diagnostics != nil {
 		// Any user: it is their computer, and what leaves the service is
 		// redacted as IT configured. The Diagnostics implementation
 		// shares expensive work between callers.
-		t[localapi.PathSysInfo] = route{method: http.MethodGet, access: anyUser, handle: s.sysinfo}
-		t[localapi.PathHistory] = route{method: http.MethodGet, access: anyUser, handle: s.history}
-		t[localapi.PathChart] = route{method: http.MethodGet, access: anyUser, handle: s.chart}
-		t[localapi.PathProbes] = route{method: http.MethodPost, access: anyUser, handle: s.probes}
+		add(localapi.PathSysInfo, route{method: http.MethodGet, access: anyUser, handle: s.sysinfo})
+		add(localapi.PathHistory, route{method: http.MethodGet, access: anyUser, handle: s.history})
+		add(localapi.PathChart, route{method: http.MethodGet, access: anyUser, handle: s.chart})
+		add(localapi.PathProbes, route{method: http.MethodPost, access: anyUser, handle: s.probes})
 	}
 	return t
 }

@@ -52,7 +52,7 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	started  time.Time
-	routes   map[string]route
+	routes   map[string]methods
 	refusals *refusalLog
 	http     *http.Server
 	stopping chan struct{} // closed by Shutdown: ends watch streams

@@ -435,7 +435,7 @@ func TestListenRefusesUnsafeFolders(t *testing.T) {
 func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	h := start(t, Options{})
 	entered := make(chan struct{}, 2)
-	h.srv.routes["/v1/slow"] = route{method: http.MethodGet, access: anyUser,
+	h.srv.routes["/v1/slow"] = methods{http.MethodGet: route{method: http.MethodGet, access: anyUser,
 		handle: func(w http.ResponseWriter, r *http.Request, _ localapi.Identity) {
 			entered <- struct{}{}
 			d, _ := time.ParseDuration(r.URL.Query().Get("d"))
@@ -444,7 +444,7 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 				writeJSON(w, http.StatusOK, map[string]string{"slept": d.String()})
 			case <-r.Context().Done():
 			}
-		}}
+		}}}
 	get := func(d string) chan string {
 		out := make(chan string, 1)
 		go func() {
