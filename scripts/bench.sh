@@ -5,6 +5,9 @@
 #
 #   a. go test -bench BenchmarkStatus ./service/api/    p99 <= 1 ms
 #   b. firstline-service run, idle                      RSS <= 25 MiB, CPU <= 0.1 %
+#   d. system snapshot: firstline-service diag (through the service, and
+#      --local) next to neofetch and inxi -Fxz from Debian, wall time per run,
+#      median of 5          diag <= 0.5 x the faster of neofetch and inxi
 #   c. firstline tray app, idle, no window, next to bench/trayref (a bare Fyne
 #      tray app) under Xvfb + a private D-Bus session whose tray host is
 #      test/sniwatch            RSS <= 1.2 x trayref, ctx switches/s <= trayref
@@ -27,7 +30,7 @@ svc_settle=5
 app_settle=10
 case $window in '' | *[!0-9]* | 0) echo "bench: BENCH_SECONDS must be a positive integer" >&2; exit 64 ;; esac
 
-scripts/deps.sh test >&2 # compiler, Fyne's C headers, Xvfb, D-Bus, setpriv
+scripts/deps.sh bench >&2 # compiler, Fyne's C headers, Xvfb, D-Bus, setpriv, neofetch, inxi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/firstline-bench.XXXXXX")
 chmod 0755 "$work"
@@ -162,6 +165,40 @@ sleep "$window"
 finish_measure service
 
 # ---------------------------------------------------------------------------
+# d. System snapshot next to the tools a technician would use instead
+
+# wall_ms CMD...: wall time of one run in milliseconds, output discarded.
+wall_ms() {
+  local t0 t1
+  t0=$(now_ns)
+  "$@" >/dev/null 2>&1 || true
+  t1=$(now_ns)
+  echo $(((t1 - t0) / 1000000))
+}
+# median_ms PAUSE CMD...: median wall time of 5 runs, PAUSE seconds apart.
+median_ms() {
+  local pause=$1 i out=()
+  shift
+  for i in 1 2 3 4 5; do
+    out+=("$(wall_ms "$@")")
+    sleep "$pause"
+  done
+  printf '%s\n' "${out[@]}" | sort -n | sed -n 3p
+}
+log "d. snapshot: diag (service), diag --local, neofetch, inxi -Fxz; 5 runs each"
+# The service reuses a snapshot for 2 s; the pause makes every run a new one.
+d_svc=$(median_ms 2.2 "$bin/firstline-service" diag --socket "$sock")
+d_local=$(median_ms 0 "$bin/firstline-service" diag --local --config "$work/etc/firstline.toml")
+d_neo=$(median_ms 0 neofetch --stdout)
+d_inxi=$(median_ms 0 inxi -Fxz)
+d_collect=$("$bin/firstline-service" diag --socket "$sock" --json 2>/dev/null | awk -F'[:,]' '/"duration_ms"/ {print $2; exit}' | tr -d ' ')
+d_fast=$(( d_neo < d_inxi ? d_neo : d_inxi ))
+d_ratio=$(awk -v a="$d_svc" -v b="$d_fast" 'BEGIN {printf "%.2f", a / b}')
+d_verdict=$(awk -v r="$d_ratio" 'BEGIN {print (r <= 0.5) ? "PASS" : "FAIL"}')
+d_lines() { "$@" 2>/dev/null | grep -c . || true; }
+raw+=("snapshot: diag via service ${d_svc} ms (collection ${d_collect} ms), diag --local ${d_local} ms, neofetch ${d_neo} ms, inxi -Fxz ${d_inxi} ms (medians of 5 wall times); lines of output: diag $(d_lines "$bin/firstline-service" diag --socket "$sock"), neofetch $(d_lines neofetch --stdout), inxi $(d_lines inxi -Fxz)")
+
+# ---------------------------------------------------------------------------
 # c. Idle tray app next to a bare Fyne tray app
 
 disp=99
@@ -257,7 +294,9 @@ echo "| what | RSS MiB | peak MiB | CPU % | ctx sw/s | target | verdict |"
 echo "|---|---:|---:|---:|---:|---|---|"
 printf '| LocalAPI GET /v1/status: %s ns/op, p50 %s µs, p99 %s µs | | | | | p99 ≤ 1000 µs | %s |\n' \
   "$ns_op" "$p50" "$p99" "$api_ok"
-row service "RSS ≤ 25 MiB, CPU ≤ 0.1 %" "$svc_verdict"
+row service "RSS ≤ 25 MiB, CPU ≤ 0.1 % (sampler on)" "$svc_verdict"
+printf '| snapshot: diag %s ms (collection %s ms), diag --local %s ms, neofetch %s ms, inxi -Fxz %s ms: %s× the faster | | | | | ≤ 0.5× | %s |\n' \
+  "$d_svc" "$d_collect" "$d_local" "$d_neo" "$d_inxi" "$d_ratio" "$d_verdict"
 row firstline "RSS ≤ 1.2× trayref (is ${rss_ratio}×), ctx sw/s ≤ trayref ±5 % noise (is ${ctx_ratio}×)" "$app_verdict"
 row trayref "baseline: bare Fyne tray app" "—"
 row "service (app connected)" "info only" "—"

@@ -4,6 +4,7 @@
 #   scripts/deps.sh build   # compiler and the C headers Fyne's OpenGL driver needs
 #   scripts/deps.sh run     # build + a virtual display, D-Bus and screenshots
 #   scripts/deps.sh test    # run + what the end-to-end tests drive
+#   scripts/deps.sh bench   # test + the peer tools the benchmarks compare with
 set -euo pipefail
 
 want=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
@@ -12,8 +13,10 @@ case "${1:-build}" in
   build) ;;
   run)  want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick) ;;
   test) want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick util-linux
-              gcc-mingw-w64-x86-64) ;;
-  *) echo "usage: $0 build|run|test" >&2; exit 64 ;;
+              gcc-mingw-w64-x86-64 iproute2 procps) ;;
+  bench) want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick util-linux
+               gcc-mingw-w64-x86-64 iproute2 procps neofetch inxi) ;;
+  *) echo "usage: $0 build|run|test|bench" >&2; exit 64 ;;
 esac
 
 if ! command -v go >/dev/null 2>&1; then

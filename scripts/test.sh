@@ -52,6 +52,22 @@ if [ $rc -ne 0 ]; then
   [ "$f" -gt 0 ] || failed=$((failed + 1))
 fi
 
+# Every parser of foreign text has a fuzz target; CI gives each a short run
+# (FUZZ_SECONDS, default 3) on top of the seed corpus go test already ran.
+step "fuzz, ${FUZZ_SECONDS:-3}s per target"
+fuzz_pass=0 fuzz_fail=0
+while read -r file target; do
+  pkg=./$(dirname "$file")
+  if go test -run '^$' -fuzz "^${target}\$" -fuzztime "${FUZZ_SECONDS:-3}s" "$pkg" >> "$log" 2>&1; then
+    fuzz_pass=$((fuzz_pass + 1))
+  else
+    fuzz_fail=$((fuzz_fail + 1)); echo "FAIL: $target in $pkg (see $log)"
+  fi
+done < <(git grep -h -n -E '^func Fuzz[A-Za-z0-9_]+\(' -- '*_test.go' >/dev/null 2>&1 &&
+  git grep -E '^func Fuzz[A-Za-z0-9_]+\(' -- '*_test.go' | sed -E 's/^([^:]+):func (Fuzz[A-Za-z0-9_]+)\(.*/\1 \2/')
+echo "fuzz targets: $fuzz_pass passed, $fuzz_fail failed"
+passed=$((passed + fuzz_pass)); failed=$((failed + fuzz_fail))
+
 e2e() {
   local name=$1; shift
   step "$name"

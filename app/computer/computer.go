@@ -73,6 +73,7 @@ type Options struct {
 type Page struct {
 	opts  Options
 	root  *fyne.Container
+	built bool
 	state State
 
 	ctx  context.Context
@@ -92,13 +93,20 @@ func New(opts Options) *Page {
 		opts.Errors = func(error) {}
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	p := &Page{opts: opts, root: container.NewStack(), ctx: ctx, stop: stop}
-	p.render()
-	return p
+	return &Page{opts: opts, root: container.NewStack(), ctx: ctx, stop: stop}
 }
 
 // Object is the page's content; the same object for the page's lifetime.
-func (p *Page) Object() fyne.CanvasObject { return p.root }
+// Its widgets are made on the first call: laying out text loads the fonts,
+// which an app waiting in the tray must not pay for until the page is
+// opened.
+func (p *Page) Object() fyne.CanvasObject {
+	if !p.built {
+		p.built = true
+		p.render()
+	}
+	return p.root
+}
 
 // State is what the page shows now.
 func (p *Page) State() State { return p.state }
@@ -179,6 +187,9 @@ func (p *Page) spawn(load func(ctx context.Context) (apply func())) {
 }
 
 func (p *Page) render() {
+	if !p.built {
+		return
+	}
 	p.root.Objects = []fyne.CanvasObject{view(p.state, p.actions())}
 	p.root.Refresh()
 }

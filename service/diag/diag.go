@@ -126,6 +126,7 @@ func (s *Service) Snapshot(ctx context.Context, asked []sysinfo.Section, who loc
 	o := s.opts.Collect
 	o.Sections = sections
 	o.Requester = sysinfo.Requester{Name: who.Username, ID: who.UID}
+	o.CPU = s.sampler // per-process CPU of the last interval, no waiting
 	o.Logger = s.log
 	snap := sysinfo.Collect(ctx, o)
 	sysinfo.Redact(snap, s.rules)

@@ -188,3 +188,24 @@ func TestSamplerFeedsHistoryAndChart(t *testing.T) {
 		t.Errorf("chart: %d bytes, %v", len(png), err)
 	}
 }
+
+func TestSnapshotUsesSamplerCPU(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.SysInfo.SampleInterval = config.Duration(time.Second)
+	s := New(Options{Config: cfg})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, _, ok := s.sampler.ProcessCPU(); ok {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	snap := s.Snapshot(context.Background(), []sysinfo.Section{sysinfo.SectionProcesses}, who("0"))
+	if snap.Processes == nil || snap.Processes.CPUWindow.Duration() < 900*time.Millisecond {
+		t.Fatalf("process CPU not taken from the sampler's 1 s interval: %+v", snap.Processes)
+	}
+}

@@ -57,6 +57,10 @@ type Counters struct {
 	// reading; zero on the first reading or when processes could not be
 	// listed.
 	Top ProcessCPU
+	// Usage is every process's CPU use since the previous reading, in
+	// percent of one core, by pid; nil when the source cannot tell. The
+	// map is the caller's to keep.
+	Usage map[int32]float64
 }
 
 // ProcessCPU is one process's CPU use over a span of wall time.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -51,6 +52,10 @@ type Sampler struct {
 	now      func() time.Time
 	ring     *Ring
 	running  atomic.Bool
+
+	usageMu     sync.Mutex
+	usage       map[int32]float64 // replaced, never modified, each interval
+	usageWindow time.Duration
 
 	// Owned by the goroutine in Run.
 	prev     Counters
@@ -146,6 +151,19 @@ func (s *Sampler) step(ctx context.Context) {
 		return
 	}
 	s.ring.Add(derive(prev, cur, elapsed, at.Round(0)))
+	s.usageMu.Lock()
+	s.usage, s.usageWindow = cur.Usage, elapsed
+	s.usageMu.Unlock()
+}
+
+// ProcessCPU is every process's CPU use over the last interval, in percent
+// of one core, so a snapshot lists the busiest processes without waiting
+// to measure. ok is false until an interval has been measured, and on
+// systems whose source cannot tell. The map must not be modified.
+func (s *Sampler) ProcessCPU() (byPID map[int32]float64, window time.Duration, ok bool) {
+	s.usageMu.Lock()
+	defer s.usageMu.Unlock()
+	return s.usage, s.usageWindow, s.usage != nil
 }
 
 // failureLog logs the first of a run of read failures, then at most once

@@ -62,6 +62,11 @@ type procTable struct {
 	bestPID  int
 	bestCPU  time.Duration
 	bestName []byte
+
+	// usage is each process's CPU use over the last interval in percent
+	// of one core, rebuilt by finish; the snapshot's top-processes list
+	// reads it instead of measuring again.
+	usage map[int32]float64
 }
 
 type procEntry struct {
@@ -112,6 +117,17 @@ func (t *procTable) lead(name []byte) {
 // previous walk, zero on the first walk.
 func (t *procTable) finish(now time.Time) ProcessCPU {
 	var top ProcessCPU
+	t.usage = nil
+	if over := now.Sub(t.prevAt); t.primed && over > 0 {
+		t.usage = make(map[int32]float64, len(t.cur))
+		for pid, c := range t.cur {
+			used := c.cpu
+			if p, ok := t.prev[pid]; ok && p.start == c.start {
+				used = max(c.cpu-p.cpu, 0)
+			}
+			t.usage[int32(pid)] = 100 * used.Seconds() / over.Seconds()
+		}
+	}
 	if t.primed && t.bestCPU > 0 {
 		if len(t.bestName) == 0 {
 			t.bestName = append(t.bestName, "pid "...)

@@ -98,6 +98,7 @@ func (s *linuxSource) Read(ctx context.Context) (Counters, error) {
 		return c, nil
 	}
 	c.Top = s.procs.finish(s.now())
+	c.Usage = s.procs.usage
 	return c, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"testing"
 	"time"
@@ -36,7 +37,11 @@ func TestLinuxSourceFixture(t *testing.T) {
 		DiskRead: 24000 * 512, DiskWritten: 16000 * 512, Disks: uint64(setOf("sda", "nvme0n1")),
 		NetRx: 1050000, NetTx: 207000, Nets: uint64(setOf("eth0", "wlp2s0")),
 	}
-	if got != want {
+	if got.Usage != nil {
+		t.Errorf("first reading has process usage %v; nothing to compare with yet", got.Usage)
+	}
+	got.Usage = nil
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("first reading:\n got %+v\nwant %+v", got, want)
 	}
 
@@ -51,6 +56,10 @@ func TestLinuxSourceFixture(t *testing.T) {
 	}
 	if w := (ProcessCPU{Name: "Web Content (x) ", PID: 42, CPU: 3 * time.Second, Over: 10 * time.Second}); got.Top != w {
 		t.Errorf("top = %+v, want %+v", got.Top, w)
+	}
+	// 3 s of CPU over 10 s is 30 % of one core; systemd's 1 s is 10 %.
+	if got.Usage[42] != 30 || got.Usage[1] != 10 {
+		t.Errorf("usage = %v, want pid 42 at 30 and pid 1 at 10", got.Usage)
 	}
 }
 
