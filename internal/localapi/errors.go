@@ -26,7 +26,7 @@ const (
 	CodeSpoolFull Code = "spool_full"
 	// CodeKeyInUse: a report key another user already used.
 	CodeKeyInUse Code = "key_in_use"
-	CodeInternal           Code = "internal"
+	CodeInternal Code = "internal"
 )
 
 // Error is the body of every non-2xx response:
