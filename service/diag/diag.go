@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -141,7 +142,12 @@ func (s *Service) History() metrics.History {
 
 // Chart draws the history.
 func (s *Service) Chart(_ context.Context, width, height int) ([]byte, error) {
+	title := "System activity"
+	if h, err := os.Hostname(); err == nil {
+		title += " · " + h
+	}
 	return chart.Render(s.sampler.Samples(), chart.Options{
+		Title: title,
 		Width: width, Height: height, Now: s.opts.Now(), Window: s.opts.Config.SysInfo.History.Duration(),
 		Interval: s.sampler.Interval(), Started: s.started,
 	})

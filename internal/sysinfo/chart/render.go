@@ -181,7 +181,8 @@ func clamp(v, hi float64) float64 {
 		return math.NaN()
 	case v < 0:
 		return 0
-
+	case v > hi:
+		return hi
 	}
 	return v
 }

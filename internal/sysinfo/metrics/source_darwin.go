@@ -68,6 +68,7 @@ func (s *darwinSource) Read(ctx context.Context) (Counters, error) {
 		return c, nil
 	}
 	c.Top = s.procs.finish(s.now())
+	c.Usage = s.procs.usage
 	s.fullName(ctx, &c.Top)
 	return c, nil
 }

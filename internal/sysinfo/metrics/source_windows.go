@@ -82,6 +82,7 @@ func (s *windowsSource) Read(ctx context.Context) (Counters, error) {
 		return c, nil
 	}
 	c.Top = s.procs.finish(s.now())
+	c.Usage = s.procs.usage
 	return c, nil
 }
 
