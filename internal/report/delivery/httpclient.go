@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -113,4 +114,41 @@ func scrubURL(err error) error {
 		scrubbed = "(URL withheld)"
 	}
 	return &url.Error{Op: ue.Op, URL: scrubbed, Err: ue.Err}
+}
+
+// HTTPOptions are the parts of an HTTP backend (webhook, rt) that do not
+// come from its configuration table.
+type HTTPOptions struct {
+	// Name is the destination's name (default: the backend's type).
+	Name string
+	// Table is the dotted configuration table, for messages that tell IT
+	// which key to fix (default "delivery.<Name>").
+	Table string
+	// UserAgent is sent with each request (default "Firstline").
+	UserAgent string
+	// HTTPClient replaces the client built from the configuration (tests).
+	HTTPClient *http.Client
+	// Now replaces time.Now for Retry-After dates (tests).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// WithDefaults fills what o leaves empty, kind naming the backend type.
+func (o HTTPOptions) WithDefaults(kind string) HTTPOptions {
+	if o.Name == "" {
+		o.Name = kind
+	}
+	if o.Table == "" {
+		o.Table = "delivery." + o.Name
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "Firstline"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
 }

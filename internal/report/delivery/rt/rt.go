@@ -19,21 +19,8 @@ import (
 	"github.com/firstline-it/firstline/internal/report/delivery"
 )
 
-// Options are the parts of an RT backend that do not come from its table.
-type Options struct {
-	// Name is the destination's name (default "rt").
-	Name string
-	// Table is the dotted configuration table, for messages that tell IT
-	// which key to fix (default "delivery.<Name>").
-	Table string
-	// UserAgent is sent with each request (default "Firstline").
-	UserAgent string
-	// HTTPClient replaces the client built from the configuration (tests).
-	HTTPClient *http.Client
-	// Now replaces time.Now for Retry-After dates (tests).
-	Now    func() time.Time
-	Logger *slog.Logger
-}
+// Options are the parts of the backend that do not come from its table.
+type Options = delivery.HTTPOptions
 
 // RT is the backend. It is safe for concurrent use.
 type RT struct {
@@ -62,21 +49,7 @@ func New(cfg Config, opts Options) (*RT, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if opts.Name == "" {
-		opts.Name = "rt"
-	}
-	if opts.Table == "" {
-		opts.Table = "delivery." + opts.Name
-	}
-	if opts.UserAgent == "" {
-		opts.UserAgent = "Firstline"
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts = opts.WithDefaults("rt")
 	web, err := url.Parse(strings.TrimSuffix(cfg.URL, "/") + "/")
 	if err != nil {
 		return nil, fmt.Errorf("%s.url: %w", opts.Table, err)

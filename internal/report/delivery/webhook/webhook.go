@@ -15,21 +15,8 @@ import (
 	"github.com/firstline-it/firstline/internal/report/delivery"
 )
 
-// Options are the parts of a Webhook that do not come from its table.
-type Options struct {
-	// Name is the destination's name (default "webhook").
-	Name string
-	// Table is the dotted configuration table, for messages that tell IT
-	// which key to fix (default "delivery.<Name>").
-	Table string
-	// UserAgent is sent with each request (default "Firstline").
-	UserAgent string
-	// HTTPClient replaces the client built from the configuration (tests).
-	HTTPClient *http.Client
-	// Now replaces time.Now for the signature timestamp (tests).
-	Now    func() time.Time
-	Logger *slog.Logger
-}
+// Options are the parts of the backend that do not come from its table.
+type Options = delivery.HTTPOptions
 
 // Webhook is the backend. It is safe for concurrent use.
 type Webhook struct {
@@ -53,21 +40,7 @@ func New(cfg Config, opts Options) (*Webhook, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if opts.Name == "" {
-		opts.Name = "webhook"
-	}
-	if opts.Table == "" {
-		opts.Table = "delivery." + opts.Name
-	}
-	if opts.UserAgent == "" {
-		opts.UserAgent = "Firstline"
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts = opts.WithDefaults("webhook")
 	u, err := url.Parse(cfg.URL.Reveal())
 	if err != nil {
 		return nil, fmt.Errorf("%s: the url does not parse", opts.Table) // the URL is a secret
