@@ -1,0 +1,5 @@
+//go:build !race
+
+package minisign
+
+const raceEnabled = false

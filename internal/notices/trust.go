@@ -1,0 +1,50 @@
+package notices
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// judgeUnix decides whether a Unix file or folder may be trusted: owned by
+// root, or by the user running the process (so that tests and development
+// runs work; the installed service runs as root, where the two are the
+// same), and writable by neither group nor others. It is apart from the
+// system calls so every case is tested without root.
+func judgeUnix(path string, isDir bool, uid uint32, perm fs.FileMode, euid uint32) error {
+	var why []string
+	if uid != 0 && uid != euid {
+		why = append(why, "owned by a user other than root")
+	}
+	if perm&0o022 != 0 {
+		why = append(why, "group or others can write it")
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	mode := "0644"
+	if isDir {
+		mode = "0755"
+	}
+	q := shellQuote(path)
+	return &UntrustedError{
+		Path:   path,
+		Reason: fmt.Sprintf("%s (owner uid %d, mode %04o)", strings.Join(why, " and "), uid, uint32(perm)),
+		Fix:    fmt.Sprintf("chown root:root %s && chmod %s %s", q, mode, q),
+	}
+}
+
+// shellQuote quotes path for a POSIX shell when it needs it.
+func shellQuote(path string) string {
+	safe := path != ""
+	for _, c := range path {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("/._-+,:@%=", c)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return path
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
+}
