@@ -120,9 +120,9 @@ func parseWERName(name string, mod time.Time) (Crash, bool) {
 	default:
 		return Crash{}, false
 	}
-	prog := rest
-	if i := strings.Index(rest, "_"); i > 0 {
-		prog = rest[:i]
+	prog, _, _ := strings.Cut(rest, "_")
+	if prog == "" {
+		return Crash{}, false
 	}
 	return Crash{Program: prog, At: mod.UTC(), Kind: strings.ToLower(kind)}, true
 }

@@ -33,6 +33,9 @@ func TestWERAndMacNames(t *testing.T) {
 	if c, ok := parseWERName("AppCrash_OUTLOOK.EXE_1a2b3c4d5e_abc123_cab_0a1b2c3d", mod); !ok || c.Program != "OUTLOOK.EXE" || c.Kind != "appcrash" {
 		t.Errorf("WER: %+v %v", c, ok)
 	}
+	if _, ok := parseWERName("AppCrash_", mod); ok {
+		t.Error("a report folder without a program name counted")
+	}
 	if _, ok := parseWERName("NonCritical_x_y", mod); ok {
 		t.Error("non-critical report counted as a crash")
 	}
@@ -80,7 +83,7 @@ func TestFailedUnits(t *testing.T) {
 }
 
 func FuzzCrashNames(f *testing.F) {
-	for _, s := range []string{"core.a.1.b.2.3.zst", "AppCrash_x_y", "a-2024-01-01.ips", `core.\x2.1.2.3.4`} {
+	for _, s := range []string{"core.a.1.b.2.3.zst", "AppCrash_x_y", "AppCrash_", "a-2024-01-01.ips", `core.\x2.1.2.3.4`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
