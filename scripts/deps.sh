@@ -13,9 +13,9 @@ case "${1:-build}" in
   build) ;;
   run)  want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick) ;;
   test) want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick util-linux
-              gcc-mingw-w64-x86-64 iproute2 procps minisign) ;;
+              gcc-mingw-w64-x86-64 iproute2 procps minisign cups-daemon cups-client) ;;
   bench) want+=(xvfb xauth dbus dbus-daemon x11-utils xdotool imagemagick util-linux
-               gcc-mingw-w64-x86-64 iproute2 procps minisign neofetch inxi) ;;
+               gcc-mingw-w64-x86-64 iproute2 procps minisign cups-daemon cups-client neofetch inxi) ;;
   *) echo "usage: $0 build|run|test|bench" >&2; exit 64 ;;
 esac
 

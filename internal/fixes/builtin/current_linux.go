@@ -1,0 +1,5 @@
+package builtin
+
+import "github.com/firstline-it/firstline/internal/fixes"
+
+const goos = fixes.Linux
