@@ -24,6 +24,10 @@ type Config struct {
 	SysInfo SysInfo `toml:"sysinfo"`
 	// Probes are the connectivity checks of the This computer page.
 	Probes Probes `toml:"probes"`
+	// Reports bounds the spool of "Get help" reports.
+	Reports Reports `toml:"reports"`
+	// Delivery is where reports go: the route and each destination.
+	Delivery Delivery `toml:"delivery"`
 }
 
 // Service is the [service] table.
@@ -163,6 +167,7 @@ func (l LogLevel) Slog() slog.Level {
 // caller may modify.
 func Defaults() *Config {
 	l := currentLayout()
+	reports, delivery := reportsDefaults()
 	return &Config{
 		Service: Service{
 			LogLevel:        LogInfo,
@@ -191,5 +196,7 @@ func Defaults() *Config {
 			Targets: []ProbeTarget{},
 			Budget:  Duration(4 * time.Second),
 		},
+		Reports:  reports,
+		Delivery: delivery,
 	}
 }

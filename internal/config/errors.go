@@ -30,6 +30,11 @@ type Problem struct {
 	// Err is the underlying error, if any: an I/O error, or an
 	// *UntrustedError for a refused file. Error.Unwrap exposes it.
 	Err error
+
+	// via is the key whose setting made Key necessary ("delivery.route"
+	// for "delivery.webhook.url"): when Key is set in no file, the problem
+	// is reported where via is.
+	via string
 }
 
 // String formats the problem the way compilers do, so editors and terminals

@@ -64,6 +64,9 @@ func Load(opts Options) (*Loaded, error) {
 	if errors.As(r.m.cfg.Validate(), &verr) {
 		for _, p := range verr.Problems {
 			if _, set := r.m.origins[originKey(p.Key)]; !set {
+				if o, ok := r.m.origins[p.via]; ok {
+					p.File, p.Line = o.file, o.line
+				}
 				r.m.problems = append(r.m.problems, p)
 			}
 		}

@@ -177,12 +177,12 @@ func (w *fileWalk) checkHeader(path []string, array bool, line int) bool {
 	if !w.checkPrefixes(path, line, true) {
 		return false
 	}
-	kind, known := w.m.schema[key]
+	kind, known := w.m.schema.lookup(key)
 	switch {
 	case !known:
 		w.add(line, key, "unknown table %q%s", key, w.m.schema.suggest(key, true))
 		return false
-	case kind != kindTable:
+	case !kind.isTable():
 		got := kindTable
 		if array {
 			got = kindArrayTable
@@ -198,6 +198,11 @@ func (w *fileWalk) checkHeader(path []string, array bool, line int) bool {
 		return false
 	}
 	w.seen["["+key+"]"] = line
+	if kind == kindMap {
+		// The header itself sets the map (an empty one is a valid
+		// value), so it is where its problems are reported.
+		w.m.origins[key] = origin{file: w.file, line: line}
+	}
 	return true
 }
 
@@ -207,12 +212,12 @@ func (w *fileWalk) checkHeader(path []string, array bool, line int) bool {
 func (w *fileWalk) checkPrefixes(path []string, line int, isTable bool) bool {
 	for i := 1; i < len(path); i++ {
 		key := strings.Join(path[:i], ".")
-		kind, known := w.m.schema[key]
+		kind, known := w.m.schema.lookup(key)
 		if !known {
 			w.unknown(path, line, isTable)
 			return false
 		}
-		if kind != kindTable {
+		if !kind.isTable() {
 			w.add(line, key, "expected %s, got a table", kind.name())
 			return false
 		}
@@ -264,7 +269,7 @@ func (w *fileWalk) checkValue(path []string, val *unstable.Node, line int, leave
 		return false
 	}
 	key := strings.Join(path, ".")
-	want, known := w.m.schema[key]
+	want, known := w.m.schema.lookup(key)
 	if !known {
 		w.unknown(path, line, false)
 		return false
@@ -274,7 +279,17 @@ func (w *fileWalk) checkValue(path []string, val *unstable.Node, line int, leave
 		w.add(line, key, "expected %s, got %s", want.name(), got.name())
 		return false
 	}
-	if want == kindTable {
+	if want == kindMap {
+		// An inline map is a value of its own (possibly empty) as well
+		// as the values it holds.
+		if first, dup := w.seen[key]; dup {
+			w.add(line, key, "set twice in this file (first on line %d)", first)
+			return false
+		}
+		w.seen[key] = line
+		*leaves = append(*leaves, leaf{key: key, line: line})
+	}
+	if want.isTable() {
 		ok := true
 		it := val.Children()
 		for it.Next() {

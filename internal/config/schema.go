@@ -23,6 +23,10 @@ const (
 	kindArray
 	kindTable
 	kindArrayTable // only ever found in documents: Config has no [[arrays]]
+	// kindMap is a table whose keys are chosen by the administrator (a Go
+	// map, such as rt's custom_fields); its values have the kind recorded
+	// under "<key>.*".
+	kindMap
 )
 
 // name is how messages describe a value of this kind.
@@ -40,7 +44,7 @@ func (k valueKind) name() string {
 		return "a date/time"
 	case kindArray:
 		return "an array"
-	case kindTable:
+	case kindTable, kindMap:
 		return "a table"
 	case kindArrayTable:
 		return "an array of tables"
@@ -52,8 +56,11 @@ func (k valueKind) name() string {
 // accepts reports whether a value of kind got may be stored under a key of
 // kind k.
 func (k valueKind) accepts(got valueKind) bool {
-	return k == kindAny || k == got || (k == kindFloat && got == kindInteger)
+	return k == kindAny || k == got || (k == kindFloat && got == kindInteger) || (k == kindMap && got == kindTable)
 }
+
+// isTable reports whether a key of this kind may be written as a [table].
+func (k valueKind) isTable() bool { return k == kindTable || k == kindMap }
 
 // kindOfNode maps a parsed TOML value to its kind.
 func kindOfNode(n *unstable.Node) valueKind {
@@ -106,10 +113,30 @@ func (s schema) addStruct(prefix string, t reflect.Type) {
 		key := prefix + name
 		k := kindOfType(f.Type)
 		s[key] = k
-		if k == kindTable {
+		switch k {
+		case kindTable:
 			s.addStruct(key+".", f.Type)
+		case kindMap:
+			s[key+mapElem] = kindOfType(f.Type.Elem())
 		}
 	}
+}
+
+// mapElem is the suffix under which a map's element kind is recorded.
+const mapElem = ".*"
+
+// lookup returns the kind of key, resolving a key inside a map table
+// ("delivery.rt.custom_fields.Category") to the map's element kind.
+func (s schema) lookup(key string) (valueKind, bool) {
+	if k, ok := s[key]; ok && !strings.HasSuffix(key, mapElem) {
+		return k, true
+	}
+	parent, _ := splitKey(key)
+	if s[parent] == kindMap {
+		k, ok := s[parent+mapElem]
+		return k, ok
+	}
+	return kindAny, false
 }
 
 // kindOfType maps a Go field type to the TOML kind it is written as. Types
@@ -133,16 +160,22 @@ func kindOfType(t reflect.Type) valueKind {
 		return kindArray
 	case reflect.Struct:
 		return kindTable
+	case reflect.Map:
+		if t.Key().Kind() == reflect.String {
+			return kindMap
+		}
+		return kindAny
 	default:
 		return kindAny
 	}
 }
 
-// leaves returns the keys that hold values (not tables), sorted.
+// leaves returns the keys that hold values (not tables), sorted. A map
+// table counts as one value: the administrator names its keys.
 func (s schema) leaves() []string {
 	var keys []string
 	for k, kind := range s {
-		if kind != kindTable {
+		if kind != kindTable && !strings.HasSuffix(k, mapElem) {
 			keys = append(keys, k)
 		}
 	}
@@ -158,14 +191,16 @@ func (s schema) suggest(key string, isTable bool) string {
 	parent, name := splitKey(key)
 	var keys []string
 	for k := range s {
-		keys = append(keys, k)
+		if !strings.HasSuffix(k, mapElem) {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys) // deterministic choice among equally close candidates
 
 	best, bestDist := "", maxTypoDistance(name)+1
 	for _, k := range keys {
 		kp, kn := splitKey(k)
-		if kp == parent && (s[k] == kindTable) == isTable {
+		if kp == parent && s[k].isTable() == isTable {
 			if d := editDistance(name, kn); d < bestDist {
 				best, bestDist = k, d
 			}
@@ -183,7 +218,7 @@ func (s schema) suggest(key string, isTable bool) string {
 	}
 	for _, k := range keys {
 		kp, kn := splitKey(k)
-		if kp != parent && s[k] != kindTable {
+		if kp != parent && !s[k].isTable() {
 			if d := editDistance(name, kn); d < bestDist {
 				best, bestDist = k, d
 			}

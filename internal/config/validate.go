@@ -74,6 +74,8 @@ func (c *Config) Validate() error {
 	}
 	v.durationRange("probes.budget", pr.Budget, time.Second, 5*time.Second)
 
+	v.validateReports(c.Reports, c.Delivery)
+
 	if len(v.problems) == 0 {
 		return nil
 	}

@@ -62,6 +62,15 @@ func (s *Server) routeTable() map[string]methods {
 		add(localapi.PathChart, route{method: http.MethodGet, access: anyUser, handle: s.chart})
 		add(localapi.PathProbes, route{method: http.MethodPost, access: anyUser, handle: s.probes})
 	}
+	if s.opts.Reports != nil {
+		// Any user may submit and list: the handlers scope what they
+		// return to the caller, and only administrators see every
+		// user's reports (?all=1) or retry one.
+		add(localapi.PathReports, route{method: http.MethodPost, access: anyUser, handle: s.submitReport,
+			maxBody: s.opts.Reports.Limits().MaxRequestBytes()})
+		add(localapi.PathReports, route{method: http.MethodGet, access: anyUser, handle: s.listReports})
+		add(localapi.PathReportRetry, route{method: http.MethodPost, access: adminOnly, handle: s.retryReport})
+	}
 	return t
 }
 
@@ -70,6 +79,9 @@ func (s *Server) capabilities() []localapi.Capability {
 	caps := []localapi.Capability{localapi.CapStatus, localapi.CapWatch}
 	if s.opts.Diagnostics != nil {
 		caps = append(caps, localapi.CapSysInfo)
+	}
+	if s.opts.Reports != nil {
+		caps = append(caps, localapi.CapReports)
 	}
 	return caps
 }

@@ -44,6 +44,14 @@ type Options struct {
 	// KeepAlive is the watch stream's keep-alive period (default and
 	// minimum in production: localapi.KeepAliveInterval; tests shorten it).
 	KeepAlive time.Duration
+	// Reports serves the report routes; nil leaves them out.
+	Reports Reports
+	// Personalize adjusts the state a watch stream sends to one caller,
+	// just before it is sent: the hub holds what is true for everybody
+	// (report totals), the caller sees their own. Nil with Reports set
+	// puts the caller's own report counts in; nil without Reports sends
+	// the hub's state as it is.
+	Personalize func(who localapi.Identity, st *localapi.State)
 }
 
 // Server is the LocalAPI server. Create it with New, run it with Serve, stop
@@ -57,6 +65,7 @@ type Server struct {
 	http     *http.Server
 	stopping chan struct{} // closed by Shutdown: ends watch streams
 	stopOnce sync.Once
+	submits  chan struct{} // slots for submissions being decoded
 }
 
 // New returns a server; it does not listen yet.
@@ -79,11 +88,18 @@ func New(opts Options) *Server {
 	if opts.Hub == nil {
 		opts.Hub = events.NewHub(localapi.State{ServiceVersion: opts.Version})
 	}
+	if opts.Personalize == nil && opts.Reports != nil {
+		reports := opts.Reports
+		opts.Personalize = func(who localapi.Identity, st *localapi.State) {
+			st.Reports = reports.Counts(who.UID)
+		}
+	}
 	s := &Server{
 		opts:     opts,
 		log:      opts.Logger.With("component", "localapi"),
 		started:  time.Now(),
 		stopping: make(chan struct{}),
+		submits:  make(chan struct{}, maxSubmits),
 	}
 	s.routes = s.routeTable()
 	s.refusals = newRefusalLog(s.log)

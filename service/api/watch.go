@@ -40,14 +40,24 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request, id localapi.Ident
 	keepAlive := time.NewTimer(s.opts.KeepAlive)
 	defer keepAlive.Stop()
 	var lastSeq uint64
+	var lastSent *localapi.State
 	for {
 		seq, st, changed := s.opts.Hub.Snapshot()
 		if seq != lastSeq {
-			if !send(localapi.Event{Type: localapi.EventState, Seq: seq, State: &st}) {
-				return
+			if s.opts.Personalize != nil {
+				s.opts.Personalize(id, &st)
+			}
+			// A change that leaves this caller's view as it was (another
+			// user's report moved) is not sent: nothing to show, and
+			// nothing to learn about other users from its timing.
+			if lastSent == nil || st != *lastSent {
+				if !send(localapi.Event{Type: localapi.EventState, Seq: seq, State: &st}) {
+					return
+				}
+				lastSent = &st
+				keepAlive.Reset(s.opts.KeepAlive)
 			}
 			lastSeq = seq
-			keepAlive.Reset(s.opts.KeepAlive)
 		}
 		select {
 		case <-changed:

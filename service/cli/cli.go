@@ -69,6 +69,8 @@ func commands() []*Command {
 		runCommand(),
 		versionCommand(),
 		diagCommand(),
+		reportCommand(),
+		spoolCommand(),
 		{Name: "config", Summary: "Work with the configuration", Sub: []*Command{configCheckCommand()}},
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/firstline-it/firstline/service/api"
 	"github.com/firstline-it/firstline/service/diag"
 	"github.com/firstline-it/firstline/service/events"
+	"github.com/firstline-it/firstline/service/reports"
 )
 
 // Options configure a Daemon.
@@ -40,11 +41,14 @@ type Daemon struct {
 	opts Options
 	log  *slog.Logger
 	hub  *events.Hub
-	srv  *api.Server
 	diag *diag.Service
+	// srv and reports are made by Start: opening the spool can fail,
+	// and must not happen before the state folder exists.
+	srv     *api.Server
+	reports *reports.Pipeline
 
-	// stopWork ends the background work (the metrics sampler); work is
-	// closed once it has returned.
+	// stopWork ends the background work (the metrics sampler, report
+	// delivery); work is closed once all of it has returned.
 	stopWork context.CancelFunc
 	work     chan struct{}
 
@@ -65,41 +69,23 @@ func New(opts Options) *Daemon {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	cfg := opts.Config
-	hub := events.NewHub(localapi.State{ServiceVersion: opts.Version})
 	dg := opts.Diag
 	if dg == nil {
-		dg = diag.New(diag.Options{Config: cfg, Logger: opts.Logger})
+		dg = diag.New(diag.Options{Config: opts.Config, Logger: opts.Logger})
 	}
 	return &Daemon{
 		opts: opts,
 		log:  opts.Logger,
-		hub:  hub,
+		hub:  events.NewHub(localapi.State{ServiceVersion: opts.Version}),
 		diag: dg,
 		done: make(chan struct{}),
 		work: make(chan struct{}),
-		srv: api.New(api.Options{
-			Diagnostics:    dg,
-			Version:        opts.Version,
-			Dev:            opts.Dev,
-			Hub:            hub,
-			Logger:         opts.Logger,
-			MaxConnections: cfg.LocalAPI.MaxConnections,
-			MaxBodyBytes:   cfg.LocalAPI.MaxBodyBytes,
-			RequestTimeout: cfg.LocalAPI.RequestTimeout.Duration(),
-			Support: localapi.Support{
-				Organization: cfg.Support.Organization,
-				Phone:        cfg.Support.Phone,
-				Email:        cfg.Support.Email,
-				URL:          cfg.Support.URL,
-			},
-		}),
 	}
 }
 
-// Start prepares the state folder, opens the socket and serves in the
-// background. It returns once the socket accepts connections, so a caller
-// can connect right after.
+// Start prepares the state folder, opens the report spool, opens the
+// socket and serves in the background. It returns once the socket accepts
+// connections, so a caller can connect right after.
 func (d *Daemon) Start() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -109,18 +95,33 @@ func (d *Daemon) Start() error {
 	if err := privdir.MkdirAll(d.opts.Config.Service.StateDir); err != nil {
 		return fmt.Errorf("creating state folder: %w", err)
 	}
-	ln, err := transport.Listen(d.opts.SocketPath)
+	pipe, err := d.openReports()
 	if err != nil {
 		return err
 	}
-	d.started = true
+	srv := d.newServer(pipe)
+	ln, err := transport.Listen(d.opts.SocketPath)
+	if err != nil {
+		pipe.Close()
+		return err
+	}
+	d.started, d.srv, d.reports = true, srv, pipe
 	ctx, stop := context.WithCancel(context.Background())
 	d.stopWork = stop
-	go func() {
-		defer close(d.work)
+	var work sync.WaitGroup
+	work.Go(func() {
 		if err := d.diag.Run(ctx); err != nil {
 			d.log.Error("metrics sampler stopped", "err", err)
 		}
+	})
+	work.Go(func() {
+		if err := pipe.Run(ctx); err != nil {
+			d.log.Error("report delivery stopped", "err", err)
+		}
+	})
+	go func() {
+		work.Wait()
+		close(d.work)
 	}()
 	d.log.Info("firstline service started", "version", d.opts.Version, "socket", d.opts.SocketPath,
 		"state_dir", d.opts.Config.Service.StateDir, "dev", d.opts.Dev)
@@ -157,8 +158,61 @@ func (d *Daemon) Stop(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 	}
+	// The spool closes once writes in progress are done, even if the
+	// delivery loop overran the timeout: the next start must find it
+	// unlocked and consistent.
+	if cerr := d.reports.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
 	d.log.Info("firstline service stopped", "took", time.Since(t0).Round(time.Millisecond), "err", err)
 	return err
+}
+
+// openReports opens the report pipeline IT configured, its spool in a
+// private folder under the state folder.
+func (d *Daemon) openReports() (*reports.Pipeline, error) {
+	ropts, err := reports.FromConfig(d.opts.Config, d.log)
+	if err != nil {
+		return nil, fmt.Errorf("configuring report delivery:\n%w", err)
+	}
+	if err := privdir.MkdirAll(ropts.Dir); err != nil {
+		return nil, fmt.Errorf("creating the report spool folder: %w", err)
+	}
+	ropts.Hub = d.hub
+	pipe, err := reports.Open(ropts)
+	if err != nil {
+		return nil, err
+	}
+	return pipe, nil
+}
+
+// newServer builds the LocalAPI server with everything it serves.
+func (d *Daemon) newServer(pipe *reports.Pipeline) *api.Server {
+	cfg := d.opts.Config
+	return api.New(api.Options{
+		Diagnostics:    d.diag,
+		Reports:        pipe,
+		Version:        d.opts.Version,
+		Dev:            d.opts.Dev,
+		Hub:            d.hub,
+		Logger:         d.log,
+		MaxConnections: cfg.LocalAPI.MaxConnections,
+		MaxBodyBytes:   cfg.LocalAPI.MaxBodyBytes,
+		RequestTimeout: cfg.LocalAPI.RequestTimeout.Duration(),
+		Support: localapi.Support{
+			Organization: cfg.Support.Organization,
+			Phone:        cfg.Support.Phone,
+			Email:        cfg.Support.Email,
+			URL:          cfg.Support.URL,
+		},
+	})
+}
+
+// Reports is the report pipeline; nil before Start.
+func (d *Daemon) Reports() *reports.Pipeline {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.reports
 }
 
 // Done is closed when the LocalAPI server has stopped, for whatever reason.
