@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/firstline-it/firstline/internal/config"
+	"github.com/firstline-it/firstline/service/reports"
 )
 
 func configCheckCommand() *Command {
@@ -24,6 +25,11 @@ or a file is writable by someone other than root.`,
 				}
 				loaded, err := config.Load(config.Options{Path: *path})
 				if err != nil {
+					return withCode(ExitConfig, fmt.Errorf("configuration is invalid:\n%w", err))
+				}
+				// The delivery backends check what the schema cannot (URL
+				// forms, addresses) when they are built.
+				if err := reports.CheckConfig(loaded.Config); err != nil {
 					return withCode(ExitConfig, fmt.Errorf("configuration is invalid:\n%w", err))
 				}
 				out, err := config.Render(loaded.Config)

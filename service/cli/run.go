@@ -19,6 +19,7 @@ import (
 	"github.com/firstline-it/firstline/service/daemon"
 	"github.com/firstline-it/firstline/service/logging"
 	"github.com/firstline-it/firstline/service/manager"
+	"github.com/firstline-it/firstline/service/reports"
 )
 
 func runCommand() *Command {
@@ -99,6 +100,9 @@ func run(ctx context.Context, env *Env, cfgPath, socket string) error {
 		return early(ExitConfig, fmt.Errorf("loading configuration:\n%w", err))
 	}
 	cfg = loaded.Config
+	if err := reports.CheckConfig(cfg); err != nil {
+		return early(ExitConfig, fmt.Errorf("checking the delivery configuration:\n%w", err))
+	}
 	var closeLog io.Closer
 	log, closeLog, err = logging.New(logging.Options{
 		Level:        string(cfg.Service.LogLevel),

@@ -96,3 +96,11 @@ func TestDiagWithoutTheService(t *testing.T) {
 		t.Errorf("bad section: exit %d, %q", r.code, r.stderr)
 	}
 }
+
+func TestConfigCheckRunsTheBackendChecks(t *testing.T) {
+	cfg := writeConfig(t, "[delivery]\nroute = [\"webhook\"]\n[delivery.webhook]\nurl = \"ftp://helpdesk.example.com/hook\"\nsecret = \"s3cret-value-1234567890\"\n")
+	r := runCLI(t, nil, "config", "check", "--config", cfg)
+	if r.code != 78 || !strings.Contains(r.stderr, "delivery.webhook") || strings.Contains(r.stderr+r.stdout, "s3cret-value") {
+		t.Errorf("bad webhook URL: exit %d\nstdout %q\nstderr %q", r.code, r.stdout, r.stderr)
+	}
+}
