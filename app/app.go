@@ -10,18 +10,24 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/firstline-it/firstline/app/computer"
+	"github.com/firstline-it/firstline/app/gethelp"
+	"github.com/firstline-it/firstline/app/gethelp/screen"
+	"github.com/firstline-it/firstline/app/handover"
 	"github.com/firstline-it/firstline/app/link"
+	"github.com/firstline-it/firstline/app/myreports"
 	"github.com/firstline-it/firstline/app/nav"
 	"github.com/firstline-it/firstline/app/tray"
 	"github.com/firstline-it/firstline/app/window"
 	"github.com/firstline-it/firstline/assets"
 	"github.com/firstline-it/firstline/internal/localapi"
+	"github.com/firstline-it/firstline/internal/report"
 )
 
 // Backend is the service as the app uses it; *localapi.Client satisfies it.
@@ -47,6 +53,24 @@ type Options struct {
 	NoTrayHost bool
 	// Login is the per-user "start at login" entry; nil hides the switch.
 	Login window.LoginItem
+	// DataDir is where the app keeps the report draft and the reports
+	// waiting for the service; "" means handover.UserDir.
+	DataDir string
+	// Capture takes the screenshots for Get help; nil means
+	// screen.Capture.
+	Capture func(context.Context) ([]screen.Shot, error)
+	// Do runs fn on the UI goroutine; nil means fyne.Do. Tests whose
+	// driver runs fn at once on the caller's goroutine serialise with it.
+	Do func(fn func())
+}
+
+// ReportBackend is the service's report routes as the app uses them;
+// *localapi.Client satisfies it. A Backend that also implements it gets
+// the Get help form, My reports and the hand-over of reports kept while
+// the service was away.
+type ReportBackend interface {
+	gethelp.Source
+	myreports.Source
 }
 
 // statusTimeout bounds the status request made on each (re)connect; the
@@ -63,6 +87,12 @@ type App struct {
 	// computer is the This computer page; nil when the backend cannot
 	// serve it.
 	computer *computer.Page
+	// gethelp, reports, outbox and courier exist when the backend takes
+	// reports.
+	gethelp *gethelp.Page
+	reports *myreports.Page
+	outbox  *handover.Outbox
+	courier *handover.Courier
 
 	// Touched only on the UI goroutine.
 	win  *window.Window
@@ -76,6 +106,9 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
+	}
+	if opts.Do == nil {
+		opts.Do = fyne.Do
 	}
 	a := &App{fa: fa, be: be, opts: opts, log: log}
 	info := window.Info{
@@ -91,11 +124,100 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 			Clip:   fa.Clipboard(),
 			Launch: computer.Launch,
 			Errors: func(err error) { dialog.ShowError(err, a.win.FyneWindow()) },
+			Do:     opts.Do,
 		})
 		info.Computer = a.computer
 	}
+	if src, ok := be.(ReportBackend); ok {
+		a.newReportPages(src, &info)
+	}
 	a.win = window.New(fa, info)
 	return a
+}
+
+// newReportPages creates Get help, My reports and the outbox they share.
+func (a *App) newReportPages(src ReportBackend, info *window.Info) {
+	dir := a.dataDir()
+	capture := a.opts.Capture
+	if capture == nil {
+		capture = screen.Capture
+	}
+	var outbox gethelp.Outbox
+	var local myreports.Local
+	draft := ""
+	if dir != "" {
+		a.outbox = handover.Open(filepath.Join(dir, "outbox"), handover.Options{Logger: a.log.With("component", "outbox")})
+		a.courier = handover.NewCourier(a.outbox, src, handover.CourierOptions{
+			Logger: a.log.With("component", "outbox"),
+			OnDone: a.handedOver,
+		})
+		outbox, local, draft = a.outbox, a.outbox, filepath.Join(dir, "draft.json")
+	}
+	a.gethelp = gethelp.New(gethelp.Options{
+		Source:    src,
+		Outbox:    outbox,
+		Capture:   capture,
+		Retake:    func() { a.win.Recapture(nav.GetHelp) },
+		PickFile:  a.pickFile,
+		DraftPath: draft,
+		Clip:      a.fa.Clipboard(),
+		Logger:    a.log.With("component", "get-help"),
+		Do:        a.opts.Do,
+		OnSubmitted: func(report.Record) {
+			a.reports.Refresh()
+		},
+		OpenReports: func() { a.win.Show(nav.Reports) },
+	})
+	cats := gethelp.DefaultCategories()
+	a.reports = myreports.New(myreports.Options{
+		Source:        src,
+		Local:         local,
+		Clip:          a.fa.Clipboard(),
+		CategoryLabel: func(id string) string { return gethelp.CategoryLabel(cats, id) },
+		GetHelp:       func() { a.win.Show(nav.GetHelp) },
+		Do:            a.opts.Do,
+	})
+	info.GetHelp, info.Reports = a.gethelp, a.reports
+}
+
+// dataDir is the folder for the draft and the outbox; "" when the user
+// has none (the form then keeps no draft and no outbox).
+func (a *App) dataDir() string {
+	if a.opts.DataDir != "" {
+		return a.opts.DataDir
+	}
+	dir, err := handover.UserDir(a.opts.Dev)
+	if err != nil {
+		a.log.Warn("no folder to keep report drafts and unsent reports in", "err", err)
+		return ""
+	}
+	return dir
+}
+
+// pickFile shows the file chooser for Get help.
+func (a *App) pickFile(done func(fyne.URIReadCloser, error)) {
+	d := dialog.NewFileOpen(done, a.win.FyneWindow())
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// handedOver follows a hand-over of the outbox: the pages show where the
+// reports are now. It runs on the courier's goroutine.
+func (a *App) handedOver(res handover.Result) {
+	if res.Sent == 0 && res.Refused == 0 {
+		return
+	}
+	a.opts.Do(a.reportsChanged)
+}
+
+// reportsChanged tells the report pages that the employee's reports
+// changed. Call on the UI goroutine.
+func (a *App) reportsChanged() {
+	if a.reports == nil {
+		return
+	}
+	a.gethelp.ReportsChanged()
+	a.reports.Refresh()
 }
 
 // Run shows the app and blocks until it quits (the tray's Quit, or ctx
@@ -113,6 +235,14 @@ func (a *App) Run(ctx context.Context) error {
 		defer close(followed)
 		a.follow(ctx)
 	}()
+	couriered := make(chan struct{})
+	go func() {
+		defer close(couriered)
+		if a.courier != nil {
+			a.courier.Kick() // reports kept at the last run go first
+			a.courier.Run(ctx)
+		}
+	}()
 	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.fa.Quit) })
 
 	a.fa.Run()
@@ -120,10 +250,25 @@ func (a *App) Run(ctx context.Context) error {
 	stopQuit()
 	cancel()
 	<-followed
+	<-couriered
+	a.close()
+	return nil
+}
+
+// close stops the pages' work, keeping the draft, and releases the outbox.
+func (a *App) close() {
 	if a.computer != nil {
 		a.computer.Close()
 	}
-	return nil
+	if a.gethelp != nil {
+		a.gethelp.Close()
+		a.reports.Close()
+	}
+	if a.outbox != nil {
+		if err := a.outbox.Close(); err != nil {
+			a.log.Warn("closing the folder of unsent reports", "err", err)
+		}
+	}
 }
 
 // Show brings the main window forward on sec. It is safe from any
@@ -158,6 +303,9 @@ func (a *App) follow(ctx context.Context) {
 	opts := localapi.FollowOptions{OnConnection: func(c localapi.Connection) {
 		a.post(ctx, func() { a.apply(a.snap.WithConnection(c)) })
 		if c.Connected {
+			if a.courier != nil {
+				a.courier.Kick() // the service is back: hand over what waited
+			}
 			a.fetchStatus(ctx)
 		}
 	}}
@@ -207,7 +355,7 @@ func (a *App) remembered() localapi.Support {
 
 // post runs fn on the UI goroutine unless the app is shutting down by then.
 func (a *App) post(ctx context.Context, fn func()) {
-	fyne.Do(func() {
+	a.opts.Do(func() {
 		if ctx.Err() == nil {
 			fn()
 		}
@@ -219,8 +367,21 @@ func (a *App) apply(next link.Snapshot) {
 	if next.State != a.snap.State {
 		a.logTransition(next)
 	}
+	changed := reportCounts(next) != reportCounts(a.snap)
 	a.snap = next
 	a.render()
+	if changed {
+		a.reportsChanged()
+	}
+}
+
+// reportCounts is what the event stream says about the employee's reports;
+// a change means a report moved on.
+func reportCounts(s link.Snapshot) localapi.ReportSummary {
+	if s.Live == nil {
+		return localapi.ReportSummary{Pending: -1}
+	}
+	return s.Live.Reports
 }
 
 func (a *App) render() {

@@ -25,13 +25,13 @@ type env struct {
 // build returns the page for sec as it stands in s.
 func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
 	switch sec {
-	case nav.GetHelp, nav.Fixes, nav.Notices, nav.Reports:
+	case nav.Fixes, nav.Notices:
 		return comingPage(sec, s)
 	case nav.About:
 		return aboutPage(s, e)
-	case nav.Computer:
-		if e.Computer != nil {
-			return e.Computer.Object()
+	case nav.Computer, nav.GetHelp, nav.Reports:
+		if p := e.page(sec); p != nil {
+			return p.Object()
 		}
 		return comingPage(sec, s)
 	}

@@ -52,6 +52,10 @@ type Info struct {
 	// Computer is the This computer page, which loads its own content;
 	// nil shows the page as not available.
 	Computer Page
+	// GetHelp is the Get help form; nil shows what is coming.
+	GetHelp Page
+	// Reports is the My reports page; nil shows what is coming.
+	Reports Page
 }
 
 // Page is a page that keeps its own state and loads it when shown.
@@ -59,6 +63,33 @@ type Page interface {
 	Object() fyne.CanvasObject
 	// Show is called each time the page comes into view.
 	Show()
+}
+
+// Capturer is a page that takes a picture of the screen before the window
+// covers it (Get help's screenshot).
+type Capturer interface {
+	// Capture takes the picture and calls ready on the UI goroutine once
+	// the window may show.
+	Capture(ready func())
+}
+
+// Leaver is a page that keeps what the employee did when they leave it or
+// close the window (Get help's draft).
+type Leaver interface {
+	Leave()
+}
+
+// page is the stateful page of sec, or nil.
+func (i Info) page(sec nav.Section) Page {
+	switch sec {
+	case nav.Computer:
+		return i.Computer
+	case nav.GetHelp:
+		return i.GetHelp
+	case nav.Reports:
+		return i.Reports
+	}
+	return nil
 }
 
 // LoginItem is the per-user entry that starts the app at login.
@@ -95,6 +126,12 @@ type Window struct {
 	// a glance from every page.
 	statusIcon *widget.Icon
 	content    *fyne.Container
+	// visible is set while the window is on screen.
+	visible bool
+	// capturing is set while a page takes a picture of the screen before
+	// the window shows; pending is the section to show then.
+	capturing bool
+	pending   nav.Section
 }
 
 // New creates the window, hidden. Closing it only hides it: the app lives
@@ -106,7 +143,7 @@ type Window struct {
 func New(fa fyne.App, info Info) *Window {
 	w := &Window{win: fa.NewWindow("Firstline"), clip: fa.Clipboard(), info: info}
 	w.win.SetIcon(appResource())
-	w.win.SetCloseIntercept(w.win.Hide)
+	w.win.SetCloseIntercept(w.Hide)
 	return w
 }
 
@@ -145,19 +182,63 @@ func (w *Window) build() {
 	w.refresh()
 }
 
-// Show brings the window forward on sec.
+// Show brings the window forward on sec. A page that pictures the screen
+// does so first, while the window is still out of the way.
 func (w *Window) Show(sec nav.Section) {
-	if w.content == nil {
-		w.current = sec // the first build renders it
-		w.build()
+	if w.capturing {
+		w.pending = sec // shown once the picture is taken
+		return
 	}
-	w.list.Select(int(sec)) // lands in open unless sec is already selected
-	w.open(sec)
-	if sec == nav.Computer && w.info.Computer != nil {
-		w.info.Computer.Show() // a window shown again may hold stale details
+	if c, ok := w.info.page(sec).(Capturer); ok && !w.visible {
+		w.capturing, w.pending = true, sec
+		c.Capture(func() {
+			w.capturing = false
+			w.present(w.pending)
+		})
+		return
+	}
+	w.present(sec)
+}
+
+// present shows the window on sec.
+func (w *Window) present(sec nav.Section) {
+	wasVisible := w.visible
+	w.visible = true // before open, so the page is told it is shown
+	switch {
+	case w.content == nil:
+		w.current = sec // the first build renders and shows it
+		w.build()
+	case sec != w.current:
+		w.list.Select(int(sec)) // lands in open
+		w.open(sec)
+	case !wasVisible:
+		if p := w.info.page(sec); p != nil {
+			p.Show() // a window shown again may hold stale details
+		}
 	}
 	w.win.Show()
 	w.win.RequestFocus()
+}
+
+// Hide takes the window off the screen; the app lives on in the tray. The
+// page on display keeps what the employee did.
+func (w *Window) Hide() {
+	w.leave(w.current)
+	w.win.Hide()
+	w.visible = false
+}
+
+// Recapture hides the window and shows it again on sec, so a page that
+// pictures the screen sees it without the window.
+func (w *Window) Recapture(sec nav.Section) {
+	w.Hide()
+	w.Show(sec)
+}
+
+func (w *Window) leave(sec nav.Section) {
+	if l, ok := w.info.page(sec).(Leaver); ok && w.content != nil {
+		l.Leave()
+	}
 }
 
 // Update shows s: the sidebar's counts, the status line, and the open page.
@@ -176,8 +257,14 @@ func (w *Window) refresh() {
 	w.render()
 }
 
-// Section is the section on display.
-func (w *Window) Section() nav.Section { return w.current }
+// Section is the section on display, or about to be once a page has
+// pictured the screen.
+func (w *Window) Section() nav.Section {
+	if w.capturing {
+		return w.pending
+	}
+	return w.current
+}
 
 // FyneWindow is the underlying window, for the tray host and for tests.
 func (w *Window) FyneWindow() fyne.Window { return w.win }
@@ -186,10 +273,13 @@ func (w *Window) open(sec nav.Section) {
 	if sec == w.current && w.content != nil && len(w.content.Objects) > 0 {
 		return
 	}
+	if sec != w.current {
+		w.leave(w.current)
+	}
 	w.current = sec
 	w.render()
-	if sec == nav.Computer && w.info.Computer != nil {
-		w.info.Computer.Show()
+	if p := w.info.page(sec); p != nil && w.visible {
+		p.Show()
 	}
 }
 
