@@ -85,6 +85,7 @@ e2e() {
   fi
 }
 e2e "tray end to end (real D-Bus tray host, Xvfb)" scripts/tray-e2e.sh
+e2e "report delivery to a real Request Tracker and SMTP server" bash test/peers/e2e.sh
 e2e "service lifecycle under a real systemd (nspawn)" bash test/systemd/e2e.sh
 
 echo
