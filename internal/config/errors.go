@@ -3,6 +3,8 @@ package config
 import (
 	"strconv"
 	"strings"
+
+	"github.com/firstline-it/firstline/internal/trust"
 )
 
 // Error is every problem found while loading or validating a configuration.
@@ -86,22 +88,4 @@ func (e *Error) Unwrap() []error {
 // UntrustedError is why a file or directory was refused: someone other than
 // root (or the user running the process) owns it or may write it, and could
 // therefore make the service do what they want.
-type UntrustedError struct {
-	// Path is the refused file or directory.
-	Path string
-	// Reason names the owner and the permissions that caused the refusal.
-	Reason string
-	// Fix is a command that makes the path acceptable.
-	Fix string
-}
-
-// Error implements error.
-func (e *UntrustedError) Error() string {
-	return e.Path + ": " + e.message()
-}
-
-// message is the error without the path, for Problem.Message (whose File
-// already names the path).
-func (e *UntrustedError) message() string {
-	return "refused: " + e.Reason + "; fix with: " + e.Fix
-}
+type UntrustedError = trust.UntrustedError

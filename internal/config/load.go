@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/firstline-it/firstline/internal/trust"
 )
 
 // Options says what Load reads.
@@ -18,7 +20,7 @@ type Options struct {
 	Path string
 
 	// trust decides whether an opened file or directory may be used. Nil
-	// means checkTrust, the strict per-OS check; only this package's tests
+	// means trust.Check, the strict per-OS check; only this package's tests
 	// set it, which is why it is unexported: no caller can weaken the check.
 	trust func(path string, f *os.File) error
 }
@@ -50,12 +52,12 @@ func Load(opts Options) (*Loaded, error) {
 	if path == "" {
 		path = DefaultPath()
 	}
-	trust := opts.trust
-	if trust == nil {
-		trust = checkTrust
+	check := opts.trust
+	if check == nil {
+		check = trust.Check
 	}
 
-	r := reader{trust: trust, m: newMerger()}
+	r := reader{trust: check, m: newMerger()}
 	r.loadAll(path)
 
 	// Values still coming from the defaults were validated by nobody yet;
@@ -88,7 +90,7 @@ func (r *reader) problem(path string, err error) {
 	msg := err.Error()
 	var ue *UntrustedError
 	if errors.As(err, &ue) {
-		msg = ue.message()
+		msg = ue.Message()
 	}
 	r.m.problems = append(r.m.problems, Problem{File: path, Message: msg, Err: err})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/firstline-it/firstline/internal/notices/minisign"
+	"github.com/firstline-it/firstline/internal/trust"
 )
 
 // DropOptions say where the drop folder is and whom to trust.
@@ -76,7 +77,7 @@ func ReadDropFolder(opts DropOptions, now time.Time) (Drop, error) {
 		return Drop{}, fmt.Errorf("opening the notice drop folder: %w", err)
 	}
 	defer dir.Close()
-	if err := checkTrust(opts.Dir, dir); err != nil {
+	if err := trust.Check(opts.Dir, dir); err != nil {
 		log.Warn("notice drop folder refused", "error", err)
 		return Drop{}, fmt.Errorf("notice drop folder: %w", err)
 	}
@@ -137,12 +138,12 @@ func readTrustedFile(path string, limit int64) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: refused: not a regular file (%s)", path, fi.Mode().Type())
 	}
-	f, err := openNoFollow(path)
+	f, err := trust.OpenNoFollow(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	defer f.Close()
-	if err := checkTrust(path, f); err != nil {
+	if err := trust.Check(path, f); err != nil {
 		return nil, err
 	}
 	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
@@ -159,14 +160,5 @@ func readTrustedFile(path string, limit int64) ([]byte, error) {
 }
 
 // UntrustedError is why a drop folder or file was refused: someone other
-// than root or the administrators owns it or may write it.
-type UntrustedError struct {
-	Path   string
-	Reason string
-	// Fix is a command that makes the path acceptable.
-	Fix string
-}
-
-func (e *UntrustedError) Error() string {
-	return e.Path + ": refused: " + e.Reason + "; fix with: " + e.Fix
-}
+// than root (or the user running the process) owns it or may write it.
+type UntrustedError = trust.UntrustedError

@@ -13,6 +13,7 @@ import (
 
 	"github.com/firstline-it/firstline/internal/config"
 	"github.com/firstline-it/firstline/internal/fixes"
+	"github.com/firstline-it/firstline/internal/trust"
 )
 
 // DirName is the folder of admin files, next to the main configuration
@@ -53,7 +54,7 @@ func Load(dir string, builtins []fixes.Fix, opts Options) (*Catalog, error) {
 	}
 	l := loader{c: c, trust: opts.trust, logger: opts.Logger}
 	if l.trust == nil {
-		l.trust = checkTrust
+		l.trust = trust.Check
 	}
 	if l.logger == nil {
 		l.logger = slog.New(slog.DiscardHandler)
@@ -147,7 +148,7 @@ func (l *loader) read(path string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, errors.New("refused: not a regular file (links are not followed)")
 	}
-	f, err := openNoFollow(path)
+	f, err := trust.OpenNoFollow(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening the fix catalog file: %w", err)
 	}

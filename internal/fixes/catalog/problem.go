@@ -3,6 +3,8 @@ package catalog
 import (
 	"strconv"
 	"strings"
+
+	"github.com/firstline-it/firstline/internal/trust"
 )
 
 // Problem is one thing wrong with an admin file, or why it was refused.
@@ -57,13 +59,4 @@ func (e *LoadError) Unwrap() []error {
 // UntrustedError is why a file or folder was not read: someone other than
 // root (or Administrators) owns it or can write it, and could make the
 // service run what they like.
-type UntrustedError struct {
-	Path   string
-	Reason string
-	// Fix is a command that makes the path acceptable.
-	Fix string
-}
-
-func (e *UntrustedError) Error() string {
-	return e.Path + ": refused: " + e.Reason + "; fix with: " + e.Fix
-}
+type UntrustedError = trust.UntrustedError

@@ -12,41 +12,6 @@ import (
 	"github.com/firstline-it/firstline/internal/fixes"
 )
 
-func TestJudgeUnix(t *testing.T) {
-	tests := []struct {
-		name  string
-		isDir bool
-		uid   uint32
-		perm  os.FileMode
-		euid  uint32
-		want  string // "" accepted
-	}{
-		{"root 0644", false, 0, 0o644, 0, ""},
-		{"root 0600", false, 0, 0o600, 0, ""},
-		{"root dir 0755", true, 0, 0o755, 0, ""},
-		{"own file in dev", false, 1000, 0o644, 1000, ""},
-		{"world writable", false, 0, 0o666, 0, "group or others can write it"},
-		{"group writable dir", true, 0, 0o775, 0, "group or others can write it"},
-		{"other user", false, 1234, 0o644, 0, "owned by a user other than root"},
-		{"other user, writable", false, 1234, 0o666, 0, "and group or others"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			err := judgeUnix("/etc/firstline/fixes.d/x.toml", tc.isDir, tc.uid, tc.perm, tc.euid)
-			if tc.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var ue *UntrustedError
-			if !errors.As(err, &ue) || !strings.Contains(ue.Reason, tc.want) || !strings.Contains(ue.Fix, "chown root:root") {
-				t.Errorf("err = %v", err)
-			}
-		})
-	}
-}
-
 func TestLoadRefusesUntrustedFiles(t *testing.T) {
 	good := readTestdata(t, "good.toml")
 	disableFlush := []byte("disable = [\"flush-dns\"]\n")

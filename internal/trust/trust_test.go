@@ -1,7 +1,8 @@
-package notices
+package trust
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -25,7 +26,7 @@ func TestJudgeUnix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := judgeUnix("/etc/fire line/notices", tt.isDir, tt.uid, fsMode(tt.perm), tt.euid)
+			err := judgeUnix("/etc/fire line/notices", tt.isDir, tt.uid, os.FileMode(tt.perm), tt.euid)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -37,5 +38,18 @@ func TestJudgeUnix(t *testing.T) {
 				t.Fatalf("judgeUnix = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := map[string]string{
+		"/etc/firstline/firstline.toml":                         "/etc/firstline/firstline.toml",
+		"/Library/Application Support/Firstline/firstline.toml": "'/Library/Application Support/Firstline/firstline.toml'",
+		"/tmp/it's": `'/tmp/it'\''s'`,
+	}
+	for in, want := range tests {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -1,4 +1,9 @@
-package notices
+// Package trust decides whether a file or folder that steers the service
+// (its configuration, IT's notices drop folder, company fixes) may be
+// believed: only root or Administrators (or the user running the process,
+// for tests and development) may own or write it. The service runs as root,
+// so a file anyone else can write would let them make it do what they want.
+package trust
 
 import (
 	"fmt"
@@ -47,4 +52,25 @@ func shellQuote(path string) string {
 		return path
 	}
 	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
+}
+
+// UntrustedError is why a file or folder was refused.
+type UntrustedError struct {
+	// Path is the refused file or folder.
+	Path string
+	// Reason names the owner and the permissions that caused the refusal.
+	Reason string
+	// Fix is a command that makes the path acceptable.
+	Fix string
+}
+
+// Error implements error.
+func (e *UntrustedError) Error() string {
+	return e.Path + ": " + e.Message()
+}
+
+// Message is the error without the path, for messages that name the path
+// already.
+func (e *UntrustedError) Message() string {
+	return "refused: " + e.Reason + "; fix with: " + e.Fix
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package notices
+package trust
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 	"syscall"
 )
 
-// checkTrust judges the open handle (fstat), not the path, so the file
+// Check judges the open handle (fstat), not the path, so the file
 // checked is the file read.
-func checkTrust(path string, f *os.File) error {
+func Check(path string, f *os.File) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("checking the owner and mode of %s: %w", path, err)
@@ -22,8 +22,8 @@ func checkTrust(path string, f *os.File) error {
 	return judgeUnix(path, fi.IsDir(), st.Uid, fi.Mode().Perm(), uint32(os.Geteuid()))
 }
 
-// openNoFollow opens path for reading, failing on a symbolic link swapped
+// OpenNoFollow opens path for reading, failing on a symbolic link swapped
 // in after the Lstat.
-func openNoFollow(path string) (*os.File, error) {
+func OpenNoFollow(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 }

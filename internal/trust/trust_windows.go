@@ -1,6 +1,6 @@
 //go:build windows
 
-package config
+package trust
 
 import (
 	"errors"
@@ -13,28 +13,22 @@ import (
 )
 
 // fileDeleteChild is FILE_DELETE_CHILD, which x/sys/windows does not define:
-// on a directory it lets the holder delete (and so replace) any file in it.
+// on a folder it lets the holder delete (and so replace) any file in it.
 const fileDeleteChild = 0x40
 
-// writeRights are the access rights that let their holder change a file's
-// content, or a directory's entries, or take control of either: write data
-// (add file), append data (add subdirectory), delete child, delete, change
-// permissions, take ownership, and the generic rights that imply them.
-// Attribute and extended-attribute writes are left out: they cannot change
-// what the service reads.
+// writeRights let their holder change a file's content or a folder's
+// entries, or take control of either.
 const writeRights = windows.FILE_WRITE_DATA | windows.FILE_APPEND_DATA | fileDeleteChild |
 	windows.DELETE | windows.WRITE_DAC | windows.WRITE_OWNER |
 	windows.GENERIC_WRITE | windows.GENERIC_ALL | windows.MAXIMUM_ALLOWED
 
-// checkTrust refuses path unless it is owned by SYSTEM, Administrators or
-// the user running the process, and its DACL grants write rights to none
-// but those. Deny entries are ignored, which can only make the check
-// stricter than Windows itself.
-//
-// The security descriptor is read by path, not from the open handle f: only
-// SYSTEM and Administrators can change a trusted directory, so the path
-// cannot be swapped between the check and the read.
-func checkTrust(path string, f *os.File) error {
+// Check refuses path unless SYSTEM, Administrators or the user running
+// the process owns it and its DACL grants write rights to none but those.
+// Deny entries are ignored, which can only make the check stricter than
+// Windows itself. The security descriptor is read by path: only SYSTEM and
+// Administrators can change a trusted folder, so the path cannot be
+// swapped between the check and the read.
+func Check(path string, f *os.File) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("checking %s: %w", path, err)
@@ -65,11 +59,9 @@ func checkTrust(path string, f *os.File) error {
 	if owner == nil || !isTrusted(owner) {
 		why = append(why, "owned by "+accountName(owner))
 	}
-
 	dacl, _, err := sd.DACL()
 	switch {
 	case errors.Is(err, windows.ERROR_OBJECT_NOT_FOUND) || (err == nil && dacl == nil):
-		// No DACL, or a NULL one, grants everyone full control.
 		why = append(why, "it has no access control list, so everyone can write it")
 	case err != nil:
 		return fmt.Errorf("reading the access control list of %s: %w", path, err)
@@ -87,8 +79,6 @@ func checkTrust(path string, f *os.File) error {
 				continue
 			case windows.ACCESS_ALLOWED_ACE_TYPE:
 			default:
-				// Object and callback entries have another layout;
-				// refusing beats misreading them.
 				why = append(why, fmt.Sprintf("it has an access control entry of type %d this check cannot read", ace.Header.AceType))
 				continue
 			}
@@ -104,7 +94,6 @@ func checkTrust(path string, f *os.File) error {
 	return &UntrustedError{Path: path, Reason: strings.Join(why, ", "), Fix: windowsFix(path, fi.IsDir())}
 }
 
-// trustedSIDs are the principals allowed to own or write configuration.
 func trustedSIDs() ([]*windows.SID, error) {
 	system, err := windows.CreateWellKnownSid(windows.WinLocalSystemSid)
 	if err != nil {
@@ -122,8 +111,6 @@ func trustedSIDs() ([]*windows.SID, error) {
 	return []*windows.SID{system, admins, user.User.Sid}, nil
 }
 
-// accountName names sid for a message: DOMAIN\name when it resolves, the SID
-// string otherwise.
 func accountName(sid *windows.SID) string {
 	if sid == nil {
 		return "nobody"
@@ -138,10 +125,8 @@ func accountName(sid *windows.SID) string {
 	return account + " (" + sid.String() + ")"
 }
 
-// windowsFix is a PowerShell command that makes path owned by Administrators
-// with a protected DACL (no inherited entries): SYSTEM and Administrators
-// full control, Users read and execute (traverse, for a directory, whose
-// entries are inherited by what it contains).
+// windowsFix is a PowerShell command giving path to Administrators with a
+// protected DACL: SYSTEM and Administrators full control, Users read.
 func windowsFix(path string, isDir bool) string {
 	sddl := "O:BAD:PAI(A;;FA;;;SY)(A;;FA;;;BA)(A;;0x1200a9;;;BU)"
 	if isDir {
@@ -149,4 +134,20 @@ func windowsFix(path string, isDir bool) string {
 	}
 	p := "'" + strings.ReplaceAll(path, "'", "''") + "'"
 	return fmt.Sprintf(`powershell -Command "$a = Get-Acl -LiteralPath %s; $a.SetSecurityDescriptorSddlForm('%s'); Set-Acl -LiteralPath %s -AclObject $a"`, p, sddl, p)
+}
+
+// OpenNoFollow opens path itself even when it is a reparse point (a
+// symbolic link or junction swapped in after the Lstat), so the regular-file
+// check on the handle refuses it instead of following it.
+func OpenNoFollow(path string) (*os.File, error) {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return nil, err
+	}
+	h, err := windows.CreateFile(p, windows.GENERIC_READ, windows.FILE_SHARE_READ|windows.FILE_SHARE_DELETE, nil,
+		windows.OPEN_EXISTING, windows.FILE_FLAG_OPEN_REPARSE_POINT, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(h), path), nil
 }
