@@ -28,6 +28,8 @@ type Config struct {
 	Reports Reports `toml:"reports"`
 	// Delivery is where reports go: the route and each destination.
 	Delivery Delivery `toml:"delivery"`
+	// Notices is where IT notices come from and whom to trust.
+	Notices Notices `toml:"notices"`
 }
 
 // Service is the [service] table.
@@ -198,5 +200,6 @@ func Defaults() *Config {
 		},
 		Reports:  reports,
 		Delivery: delivery,
+		Notices:  noticesDefaults(),
 	}
 }

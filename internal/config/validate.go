@@ -75,6 +75,7 @@ func (c *Config) Validate() error {
 	v.durationRange("probes.budget", pr.Budget, time.Second, 5*time.Second)
 
 	v.validateReports(c.Reports, c.Delivery)
+	v.validateNotices(c.Notices)
 
 	if len(v.problems) == 0 {
 		return nil

@@ -36,6 +36,17 @@ const (
 	// PathReportRetry: POST ?key= sends a report again now, clearing a
 	// needs-attention state (administrators).
 	PathReportRetry = "/v1/reports/retry"
+	// PathNotices: GET is the caller's notices (NoticeView).
+	PathNotices = "/v1/notices"
+	// PathNoticeAction: POST ?id=&action=seen|ack|dismiss|metoo records
+	// what the caller did with a notice and answers their NoticeView.
+	PathNoticeAction = "/v1/notices/action"
+	// PathNoticeCheck: POST asks for a poll of the feed now (the service
+	// ignores checks that come moments after a poll).
+	PathNoticeCheck = "/v1/notices/check"
+	// PathNoticeStatus: GET is what this machine accepted and refused
+	// (NoticeStatus).
+	PathNoticeStatus = "/v1/notices/status"
 )
 
 // KeepAliveInterval is how often the watch stream sends a keep-alive when

@@ -29,6 +29,7 @@ const (
 	CapWatch   Capability = "watch"
 	CapSysInfo Capability = "sysinfo" // snapshot, metrics history and chart, probes
 	CapReports Capability = "reports" // submit and list reports
+	CapNotices Capability = "notices" // IT notices: view, act, check, status
 )
 
 // Status answers GET /v1/status.

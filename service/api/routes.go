@@ -71,6 +71,14 @@ func (s *Server) routeTable() map[string]methods {
 		add(localapi.PathReports, route{method: http.MethodGet, access: anyUser, handle: s.listReports})
 		add(localapi.PathReportRetry, route{method: http.MethodPost, access: adminOnly, handle: s.retryReport})
 	}
+	if s.opts.Notices != nil {
+		// Any user: each sees and changes their own state only, keyed by
+		// the uid the kernel reported.
+		add(localapi.PathNotices, route{method: http.MethodGet, access: anyUser, handle: s.listNotices})
+		add(localapi.PathNoticeAction, route{method: http.MethodPost, access: anyUser, handle: s.noticeAction})
+		add(localapi.PathNoticeCheck, route{method: http.MethodPost, access: anyUser, handle: s.checkNotices})
+		add(localapi.PathNoticeStatus, route{method: http.MethodGet, access: anyUser, handle: s.noticeStatus})
+	}
 	return t
 }
 
@@ -82,6 +90,9 @@ func (s *Server) capabilities() []localapi.Capability {
 	}
 	if s.opts.Reports != nil {
 		caps = append(caps, localapi.CapReports)
+	}
+	if s.opts.Notices != nil {
+		caps = append(caps, localapi.CapNotices)
 	}
 	return caps
 }

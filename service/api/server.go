@@ -46,11 +46,14 @@ type Options struct {
 	KeepAlive time.Duration
 	// Reports serves the report routes; nil leaves them out.
 	Reports Reports
+	// Notices serves the notice routes; nil leaves them out.
+	Notices Notices
 	// Personalize adjusts the state a watch stream sends to one caller,
 	// just before it is sent: the hub holds what is true for everybody
-	// (report totals), the caller sees their own. Nil with Reports set
-	// puts the caller's own report counts in; nil without Reports sends
-	// the hub's state as it is.
+	// (report totals, a notice change counter), the caller sees their
+	// own. Nil puts the caller's own report and notice counts in, for
+	// whichever of Reports and Notices is set; with neither, the hub's
+	// state is sent as it is.
 	Personalize func(who localapi.Identity, st *localapi.State)
 }
 
@@ -88,10 +91,15 @@ func New(opts Options) *Server {
 	if opts.Hub == nil {
 		opts.Hub = events.NewHub(localapi.State{ServiceVersion: opts.Version})
 	}
-	if opts.Personalize == nil && opts.Reports != nil {
-		reports := opts.Reports
+	if opts.Personalize == nil && (opts.Reports != nil || opts.Notices != nil) {
+		reports, notices := opts.Reports, opts.Notices
 		opts.Personalize = func(who localapi.Identity, st *localapi.State) {
-			st.Reports = reports.Counts(who.UID)
+			if reports != nil {
+				st.Reports = reports.Counts(who.UID)
+			}
+			if notices != nil {
+				st.Notices = notices.Counts(who.UID)
+			}
 		}
 	}
 	s := &Server{

@@ -71,6 +71,7 @@ func commands() []*Command {
 		diagCommand(),
 		reportCommand(),
 		spoolCommand(),
+		noticeCommand(),
 		{Name: "config", Summary: "Work with the configuration", Sub: []*Command{configCheckCommand()}},
 	}
 }

@@ -120,7 +120,7 @@ func run(ctx context.Context, env *Env, cfgPath, socket string) error {
 	log.Info("configuration loaded", "files", loaded.Files)
 
 	d = daemon.New(daemon.Options{
-		Config: cfg, SocketPath: socket, Version: buildinfo.Version(), Logger: log,
+		Config: cfg, ConfigPath: cfgPath, SocketPath: socket, Version: buildinfo.Version(), Logger: log,
 	})
 	if err := svc.Run(); err != nil {
 		log.Error("service failed", "err", err)

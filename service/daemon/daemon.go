@@ -19,12 +19,16 @@ import (
 	"github.com/firstline-it/firstline/service/api"
 	"github.com/firstline-it/firstline/service/diag"
 	"github.com/firstline-it/firstline/service/events"
+	"github.com/firstline-it/firstline/service/notices"
 	"github.com/firstline-it/firstline/service/reports"
 )
 
 // Options configure a Daemon.
 type Options struct {
 	Config *config.Config
+	// ConfigPath is the main configuration file; the notice drop folder
+	// defaults to notices.d beside it (default config.DefaultPath()).
+	ConfigPath string
 	// SocketPath is where the LocalAPI listens (transport.DefaultPath when
 	// installed; a per-user folder in dev mode and tests).
 	SocketPath string
@@ -46,6 +50,7 @@ type Daemon struct {
 	// and must not happen before the state folder exists.
 	srv     *api.Server
 	reports *reports.Pipeline
+	notices *notices.Service
 
 	// stopWork ends the background work (the metrics sampler, report
 	// delivery); work is closed once all of it has returned.
@@ -62,6 +67,9 @@ type Daemon struct {
 func New(opts Options) *Daemon {
 	if opts.Config == nil {
 		opts.Config = config.Defaults()
+	}
+	if opts.ConfigPath == "" {
+		opts.ConfigPath = config.DefaultPath()
 	}
 	if opts.SocketPath == "" {
 		opts.SocketPath = transport.DefaultPath
@@ -99,13 +107,18 @@ func (d *Daemon) Start() error {
 	if err != nil {
 		return err
 	}
-	srv := d.newServer(pipe)
+	nsvc, err := d.openNotices()
+	if err != nil {
+		pipe.Close()
+		return err
+	}
+	srv := d.newServer(pipe, nsvc)
 	ln, err := transport.Listen(d.opts.SocketPath)
 	if err != nil {
 		pipe.Close()
 		return err
 	}
-	d.started, d.srv, d.reports = true, srv, pipe
+	d.started, d.srv, d.reports, d.notices = true, srv, pipe, nsvc
 	ctx, stop := context.WithCancel(context.Background())
 	d.stopWork = stop
 	var work sync.WaitGroup
@@ -119,6 +132,13 @@ func (d *Daemon) Start() error {
 			d.log.Error("report delivery stopped", "err", err)
 		}
 	})
+	if nsvc != nil {
+		work.Go(func() {
+			if err := nsvc.Run(ctx); err != nil {
+				d.log.Error("notices stopped", "err", err)
+			}
+		})
+	}
 	go func() {
 		work.Wait()
 		close(d.work)
@@ -186,12 +206,38 @@ func (d *Daemon) openReports() (*reports.Pipeline, error) {
 	return pipe, nil
 }
 
-// newServer builds the LocalAPI server with everything it serves.
-func (d *Daemon) newServer(pipe *reports.Pipeline) *api.Server {
+// openNotices opens IT notices when a key is configured (without one,
+// nothing could be accepted, and the routes stay out); its state lives in
+// a private folder under the state folder.
+func (d *Daemon) openNotices() (*notices.Service, error) {
 	cfg := d.opts.Config
+	if !cfg.Notices.Enabled() {
+		return nil, nil
+	}
+	svc, err := notices.New(notices.Options{
+		Config:   cfg.Notices,
+		StateDir: notices.StateDir(cfg.Service.StateDir),
+		DropDir:  cfg.Notices.DropFolder(d.opts.ConfigPath),
+		Hub:      d.hub,
+		Logger:   d.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("setting up IT notices: %w", err)
+	}
+	return svc, nil
+}
+
+// newServer builds the LocalAPI server with everything it serves.
+func (d *Daemon) newServer(pipe *reports.Pipeline, nsvc *notices.Service) *api.Server {
+	cfg := d.opts.Config
+	var ns api.Notices
+	if nsvc != nil {
+		ns = nsvc // a nil *Service in the interface would look configured
+	}
 	return api.New(api.Options{
 		Diagnostics:    d.diag,
 		Reports:        pipe,
+		Notices:        ns,
 		Version:        d.opts.Version,
 		Dev:            d.opts.Dev,
 		Hub:            d.hub,
