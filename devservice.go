@@ -33,6 +33,9 @@ func startDevService(log *slog.Logger) (*devService, error) {
 	cfg.Support.Organization = "Your IT team (dev mode)"
 	cfg.Support.Email = "it@example.com"
 	cfg.Support.URL = "https://example.com/it"
+	if err := devNotices(cfg, dir, time.Now()); err != nil {
+		log.Warn("dev mode: no sample notices", "err", err)
+	}
 	s := &devService{
 		dir:    dir,
 		socket: filepath.Join(dir, "run", "local.sock"),
