@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -19,6 +21,25 @@ type Reports struct {
 	// listed in "My reports" and "spool list" (1h..8760h). Its content is
 	// removed as soon as it is delivered.
 	KeepDelivered Duration `toml:"keep_delivered"`
+	// Categories replace the form's "What is it about?" choices; empty
+	// keeps the built-in list.
+	Categories []ReportCategory `toml:"categories"`
+	// LogExcerpts are the ends of log files attached to every report, shown
+	// to the employee before sending (and removable).
+	LogExcerpts []ReportLog `toml:"log_excerpts"`
+}
+
+// ReportCategory is one choice of the form's category list.
+type ReportCategory struct {
+	ID    string `toml:"id"`
+	Label string `toml:"label"`
+}
+
+// ReportLog is one log file whose last lines go with each report.
+type ReportLog struct {
+	Name  string `toml:"name"`
+	Path  string `toml:"path"`
+	Lines int    `toml:"lines"`
 }
 
 // Destination names: the values [delivery] route accepts, one per backend
@@ -130,6 +151,8 @@ func reportsDefaults() (Reports, Delivery) {
 			SpoolMaxMB:      512,
 			SpoolMaxReports: 10_000,
 			KeepDelivered:   Duration(30 * 24 * time.Hour),
+			Categories:      []ReportCategory{},
+			LogExcerpts:     []ReportLog{},
 		}, Delivery{
 			Route:         []string{DestinationInbox},
 			FallbackAfter: 3,
@@ -155,6 +178,8 @@ func (v *validator) validateReports(r Reports, d Delivery) {
 	v.intRange("reports.spool_max_mb", int64(r.SpoolMaxMB), 1, 1<<20)
 	v.intRange("reports.spool_max_reports", int64(r.SpoolMaxReports), 1, 1_000_000)
 	v.durationRange("reports.keep_delivered", r.KeepDelivered, time.Hour, 365*24*time.Hour)
+	validateCategories(v, r.Categories)
+	validateLogExcerpts(v, r.LogExcerpts)
 
 	if len(d.Route) == 0 {
 		v.add("delivery.route", "names no destination; write at least one of %s", strings.Join(Destinations(), ", "))
@@ -204,4 +229,44 @@ func (v *validator) destinationConfigured(name string, d Delivery) {
 	}
 	// The inbox works with its defaults (<state_dir>/inbox), and an
 	// unknown name was reported by each().
+}
+
+// categoryID is the form of a category id: what goes into tickets and
+// webhook payloads, so short and plain.
+var categoryID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+
+func validateCategories(v *validator, cats []ReportCategory) {
+	if len(cats) > 30 {
+		v.add("reports.categories", "%d categories, at most 30 allowed", len(cats))
+	}
+	seen := map[string]bool{}
+	for i, c := range cats {
+		key := fmt.Sprintf("reports.categories[%d]", i)
+		if !categoryID.MatchString(c.ID) {
+			v.add(key+".id", "%q is not an id of lowercase letters, digits and dashes (at most 40)", c.ID)
+		}
+		if seen[c.ID] {
+			v.add(key+".id", "%q is listed twice", c.ID)
+		}
+		seen[c.ID] = true
+		if strings.TrimSpace(c.Label) == "" {
+			v.add(key+".label", "is empty")
+		}
+		v.maxLen(key+".label", c.Label, 60)
+	}
+}
+
+func validateLogExcerpts(v *validator, logs []ReportLog) {
+	if len(logs) > 10 {
+		v.add("reports.log_excerpts", "%d log files, at most 10 allowed", len(logs))
+	}
+	for i, l := range logs {
+		key := fmt.Sprintf("reports.log_excerpts[%d]", i)
+		if strings.TrimSpace(l.Name) == "" {
+			v.add(key+".name", "is empty")
+		}
+		v.maxLen(key+".name", l.Name, 60)
+		v.absolute(key+".path", l.Path)
+		v.intRange(key+".lines", int64(l.Lines), 1, 500)
+	}
 }

@@ -36,6 +36,9 @@ const (
 	// PathReportRetry: POST ?key= sends a report again now, clearing a
 	// needs-attention state (administrators).
 	PathReportRetry = "/v1/reports/retry"
+	// PathReportSetup: GET is what the Get help form offers and attaches
+	// besides the employee's words (ReportSetup).
+	PathReportSetup = "/v1/reports/setup"
 	// PathNotices: GET is the caller's notices (NoticeView).
 	PathNotices = "/v1/notices"
 	// PathNoticeAction: POST ?id=&action=seen|ack|dismiss|metoo records

@@ -11,6 +11,33 @@ import (
 	"github.com/firstline-it/firstline/internal/report"
 )
 
+// ReportSetup answers GET /v1/reports/setup: IT's choices for the form.
+type ReportSetup struct {
+	// Categories are the form's "What is it about?" choices.
+	Categories []report.Category `json:"categories"`
+	// Logs are the ends of the log files IT attaches to every report,
+	// redacted like the system summary; the employee sees and may untick
+	// each before sending.
+	Logs []LogExcerpt `json:"logs,omitempty"`
+}
+
+// LogExcerpt is the last lines of one log file.
+type LogExcerpt struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+	// Error says why the file could not be read; Text is empty then.
+	Error string `json:"error,omitempty"`
+}
+
+// ReportSetup asks what the Get help form offers and attaches.
+func (c *Client) ReportSetup(ctx context.Context) (*ReportSetup, error) {
+	var out ReportSetup
+	if err := c.getJSON(ctx, PathReportSetup, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // SubmitResult answers POST /v1/reports.
 type SubmitResult struct {
 	Record report.Record `json:"record"`

@@ -89,6 +89,17 @@ func Redact(s *Snapshot, rules []Rule) {
 	sort.Strings(s.Redacted)
 }
 
+// RedactText applies the text rules (home paths, hardware addresses,
+// NAME=value and --secret=value pairs) to free text such as a log excerpt,
+// where there are no fields to tag.
+func RedactText(text string, rules []Rule) string {
+	on := map[Rule]bool{}
+	for _, r := range rules {
+		on[r] = true
+	}
+	return redactString(on, "", text)
+}
+
 func redactString(on map[Rule]bool, tag Rule, v string) string {
 	if v == "" || v == Redacted {
 		return v

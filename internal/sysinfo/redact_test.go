@@ -126,3 +126,19 @@ func TestParseRule(t *testing.T) {
 		t.Errorf("unknown rule: %v", err)
 	}
 }
+
+func TestRedactText(t *testing.T) {
+	in := "Nov 23 opened /home/jdoe/report.pdf from 3c:22:fb:9a:11:e0 with TOKEN=abc123 --password hunter2"
+	got := RedactText(in, AllRules())
+	for _, leak := range []string{"jdoe", "3c:22:fb", "abc123", "hunter2"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%q survived: %s", leak, got)
+		}
+	}
+	if !strings.Contains(got, "~/report.pdf") {
+		t.Errorf("path not kept readable: %s", got)
+	}
+	if RedactText(in, nil) != in {
+		t.Error("no rules changed the text")
+	}
+}

@@ -156,3 +156,13 @@ func (s *Server) retryReport(w http.ResponseWriter, r *http.Request, id localapi
 	s.log.Info("report retry requested", "key", key, "reference", rec.Reference, "uid", id.UID, "username", id.Username)
 	writeJSON(w, http.StatusOK, rec)
 }
+
+// ReportSetup is what the Get help form offers besides the employee's
+// words.
+type ReportSetup interface {
+	ReportSetup(ctx context.Context) localapi.ReportSetup
+}
+
+func (s *Server) reportSetup(w http.ResponseWriter, r *http.Request, _ localapi.Identity) {
+	writeJSON(w, http.StatusOK, s.opts.ReportSetup.ReportSetup(r.Context()))
+}

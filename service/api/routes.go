@@ -70,6 +70,9 @@ func (s *Server) routeTable() map[string]methods {
 			maxBody: s.opts.Reports.Limits().MaxRequestBytes()})
 		add(localapi.PathReports, route{method: http.MethodGet, access: anyUser, handle: s.listReports})
 		add(localapi.PathReportRetry, route{method: http.MethodPost, access: adminOnly, handle: s.retryReport})
+		if s.opts.ReportSetup != nil {
+			add(localapi.PathReportSetup, route{method: http.MethodGet, access: anyUser, handle: s.reportSetup})
+		}
 	}
 	if s.opts.Notices != nil {
 		// Any user: each sees and changes their own state only, keyed by

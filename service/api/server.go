@@ -46,6 +46,9 @@ type Options struct {
 	KeepAlive time.Duration
 	// Reports serves the report routes; nil leaves them out.
 	Reports Reports
+	// ReportSetup answers what the Get help form offers (IT's categories,
+	// log excerpts); used with Reports.
+	ReportSetup ReportSetup
 	// Notices serves the notice routes; nil leaves them out.
 	Notices Notices
 	// Personalize adjusts the state a watch stream sends to one caller,

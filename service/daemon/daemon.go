@@ -237,6 +237,7 @@ func (d *Daemon) newServer(pipe *reports.Pipeline, nsvc *notices.Service) *api.S
 	return api.New(api.Options{
 		Diagnostics:    d.diag,
 		Reports:        pipe,
+		ReportSetup:    reports.NewSetup(cfg),
 		Notices:        ns,
 		Version:        d.opts.Version,
 		Dev:            d.opts.Dev,
