@@ -11,8 +11,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
-
 	"github.com/firstline-it/firstline/app/gethelp/screen"
+	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/report"
 	"github.com/firstline-it/firstline/internal/sysinfo"
 )
@@ -31,6 +31,8 @@ type State struct {
 	ChartErr    error
 	Loading     bool
 	LoadedAt    time.Time
+	// Logs are the ends of the log files IT attaches to every report.
+	Logs []localapi.LogExcerpt
 
 	Shot ShotState
 
@@ -60,7 +62,9 @@ type Form struct {
 	// both go with the report unless they say otherwise.
 	SkipSummary bool
 	SkipChart   bool
-	Files       []File
+	// SkipLogs names the log excerpts the employee unticked.
+	SkipLogs []string
+	Files    []File
 }
 
 // File is a file the employee attached.
@@ -101,17 +105,18 @@ type Category struct {
 	Label string
 }
 
-// DefaultCategories is the list the form offers unless IT configured one.
+// DefaultCategories is the list the form offers until the service sends
+// IT's.
 func DefaultCategories() []Category {
-	return []Category{
-		{"computer-slow", "Computer slow"},
-		{"network", "Internet/Wi-Fi"},
-		{"email-calendar", "Email & calendar"},
-		{"printer", "Printer"},
-		{"app", "An app"},
-		{"account", "Account & password"},
-		{"other", "Other"},
+	return categoriesOf(report.DefaultCategories())
+}
+
+func categoriesOf(list []report.Category) []Category {
+	out := make([]Category, len(list))
+	for i, c := range list {
+		out[i] = Category{ID: c.ID, Label: c.Label}
 	}
+	return out
 }
 
 // CategoryLabel is the label of the category id in cats, or id itself
@@ -204,6 +209,27 @@ func newFields(cats []Category, changed func()) *fields {
 	f.when.SetPlaceHolder("When suits you? For example: after 2 pm (optional)")
 	f.when.OnChanged = func(string) { changed() }
 	return f
+}
+
+// setCategories replaces the category choices, keeping the one chosen
+// when the new list has it.
+func (f *fields) setCategories(cats []Category) {
+	chosen := ""
+	if i := f.category.SelectedIndex(); i >= 0 && i < len(f.cats) {
+		chosen = f.cats[i].ID
+	}
+	f.cats = cats
+	labels := make([]string, len(cats))
+	for i, c := range cats {
+		labels[i] = c.Label
+	}
+	f.category.SetOptions(labels)
+	f.category.ClearSelected()
+	for i, c := range cats {
+		if c.ID == chosen {
+			f.category.SetSelectedIndex(i)
+		}
+	}
 }
 
 // read returns form with the inputs' values; files and ticks stay.

@@ -17,12 +17,12 @@ package gethelp
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-
 	"github.com/firstline-it/firstline/app/gethelp/screen"
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/report"
@@ -35,6 +35,8 @@ type Source interface {
 	Chart(ctx context.Context, width, height int) ([]byte, error)
 	SubmitReport(ctx context.Context, s *report.Submission) (*localapi.SubmitResult, error)
 	Report(ctx context.Context, key report.Key) (*report.Record, error)
+	// ReportSetup is IT's categories and log excerpts for the form.
+	ReportSetup(ctx context.Context) (*localapi.ReportSetup, error)
 }
 
 // Outbox keeps a report on this computer when the service cannot take it;
@@ -242,8 +244,17 @@ func (p *Page) refreshAttachments() {
 		snap, err := p.opts.Source.SysInfo(ctx)
 		png, cerr := p.opts.Source.Chart(ctx, chartWidth, chartHeight)
 		thumb := decodeThumb(png, cerr)
+		setup, serr := p.opts.Source.ReportSetup(ctx)
 		return func() {
 			s.Loading = false
+			if serr != nil {
+				p.opts.Logger.Debug("no report setup from the service", "err", serr)
+			} else {
+				s.Logs = setup.Logs
+				if len(setup.Categories) > 0 {
+					p.f.setCategories(categoriesOf(setup.Categories))
+				}
+			}
 			s.Snapshot, s.SnapshotErr = snap, err
 			s.Chart, s.ChartErr, s.chartThumb = png, cerr, thumb
 			if cerr == nil && thumb == nil {
@@ -418,6 +429,7 @@ func (p *Page) attachActions() attachActions {
 	a := attachActions{
 		skipSummary: func(skip bool) { p.setSkip(&p.state.Form.SkipSummary, skip) },
 		skipChart:   func(skip bool) { p.setSkip(&p.state.Form.SkipChart, skip) },
+		skipLog:     p.skipLog,
 		reload: func() {
 			p.state.LoadedAt = time.Time{}
 			p.refreshAttachments()
@@ -439,6 +451,21 @@ func (p *Page) attachActions() attachActions {
 }
 
 // setSkip records an unticked (or ticked again) attachment.
+// skipLog leaves the log excerpt name out of the report, or puts it back.
+func (p *Page) skipLog(name string, skip bool) {
+	f := &p.state.Form
+	if slices.Contains(f.SkipLogs, name) == skip {
+		return
+	}
+	if skip {
+		f.SkipLogs = append(f.SkipLogs, name)
+	} else {
+		f.SkipLogs = slices.DeleteFunc(f.SkipLogs, func(n string) bool { return n == name })
+	}
+	p.dirty = true
+	p.render()
+}
+
 func (p *Page) setSkip(flag *bool, skip bool) {
 	if *flag == skip {
 		return

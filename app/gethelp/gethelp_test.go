@@ -33,6 +33,16 @@ type fakeSource struct {
 	// deliverAtOnce makes Report answer that a submitted report has
 	// reached the helpdesk, as a fast destination does.
 	deliverAtOnce bool
+	// setup is what ReportSetup answers; nil answers an error, as a
+	// service without the route does.
+	setup *localapi.ReportSetup
+}
+
+func (f *fakeSource) ReportSetup(context.Context) (*localapi.ReportSetup, error) {
+	if f.setup == nil {
+		return nil, &localapi.Error{Status: 404, Code: localapi.CodeNotFound, Message: "no such endpoint"}
+	}
+	return f.setup, nil
 }
 
 func (f *fakeSource) SysInfo(context.Context, ...sysinfo.Section) (*sysinfo.Snapshot, error) {

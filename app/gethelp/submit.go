@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 	"time"
 
 	"github.com/firstline-it/firstline/app/gethelp/screen"
@@ -179,6 +180,7 @@ type job struct {
 	form      Form
 	snapshot  *sysinfo.Snapshot
 	chart     []byte
+	logs      []localapi.LogExcerpt
 	shot      *image.RGBA
 	blackOuts []image.Rectangle
 }
@@ -191,6 +193,11 @@ func (p *Page) job() job {
 	}
 	if !s.Form.SkipChart {
 		j.chart = s.Chart
+	}
+	for _, l := range s.Logs {
+		if l.Error == "" && !slices.Contains(s.Form.SkipLogs, l.Name) {
+			j.logs = append(j.logs, l)
+		}
 	}
 	if sh := s.Shot; sh.Include && len(sh.Shots) > 0 {
 		j.shot = sh.Shots[sh.Chosen].Image
@@ -226,6 +233,11 @@ func (j job) build(l report.Limits) (*report.Submission, error) {
 	if j.chart != nil {
 		sub.Attachments = append(sub.Attachments, report.Attachment{
 			Name: chartName, ContentType: "image/png", Kind: report.KindChart, Data: j.chart,
+		})
+	}
+	for _, l := range j.logs {
+		sub.Attachments = append(sub.Attachments, report.Attachment{
+			Name: report.SanitizeName(l.Name+".log.txt", 255), ContentType: "text/plain; charset=utf-8", Kind: report.KindLog, Data: []byte(l.Text),
 		})
 	}
 	if j.shot != nil {

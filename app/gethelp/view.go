@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
 	"github.com/firstline-it/firstline/app/gethelp/screen"
 	"github.com/firstline-it/firstline/app/ui"
 	"github.com/firstline-it/firstline/internal/localapi"
@@ -27,6 +27,7 @@ import (
 // hides its button.
 type attachActions struct {
 	skipSummary, skipChart func(bool)
+	skipLog                func(name string, skip bool)
 	reload                 func()
 	addFile                func()
 	removeFile             func(int)
@@ -92,6 +93,10 @@ func attachedView(s State, a attachActions) []fyne.CanvasObject {
 	parts = append(parts, widget.NewSeparator())
 	parts = append(parts, chartView(s, a)...)
 	parts = append(parts, widget.NewSeparator())
+	if len(s.Logs) > 0 {
+		parts = append(parts, logsView(s, a)...)
+		parts = append(parts, widget.NewSeparator())
+	}
 	parts = append(parts, filesView(s, a)...)
 	parts = append(parts, widget.NewSeparator())
 	parts = append(parts, shotView(s, a)...)
@@ -146,6 +151,30 @@ func chartView(s State, a attachActions) []fyne.CanvasObject {
 	return []fyne.CanvasObject{check,
 		indent(fixedImage(s.chartThumb, chartThumbW)),
 		indent(ui.Note("How busy the processor, memory, disk and network were, so IT can see when the trouble started."))}
+}
+
+// logsView shows each log excerpt IT attaches, with the lines that go.
+func logsView(s State, a attachActions) []fyne.CanvasObject {
+	var parts []fyne.CanvasObject
+	for _, l := range s.Logs {
+		name := l.Name
+		check := widget.NewCheck("Log: "+name, func(on bool) { a.skipLog(name, !on) })
+		skipped := slices.Contains(s.Form.SkipLogs, name)
+		check.SetChecked(!skipped)
+		switch {
+		case l.Error != "":
+			check.Disable()
+			parts = append(parts, check, indent(ui.Note("Not attached: the file could not be read.")))
+		case skipped:
+			parts = append(parts, check, indent(ui.Note("Not sent.")))
+		default:
+			text := widget.NewLabelWithStyle(l.Text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			text.Wrapping = fyne.TextWrapWord
+			n := strings.Count(l.Text, "\n") + 1
+			parts = append(parts, check, indent(widget.NewAccordion(widget.NewAccordionItem(fmt.Sprintf("The last %d lines", n), text))))
+		}
+	}
+	return parts
 }
 
 func filesView(s State, a attachActions) []fyne.CanvasObject {

@@ -63,6 +63,9 @@ func (o *Outbox) HandOver(ctx context.Context, snd Sender) Result {
 		res.Stopped = err
 		return res
 	}
+	if _, err := sp.Prune(ctx); err != nil {
+		o.log.Warn("clearing handed-over reports from this computer", "err", err)
+	}
 	for rec := range sp.All(spool.Filter{SkipArchived: true}) {
 		if err := ctx.Err(); err != nil {
 			res.Stopped = err

@@ -95,8 +95,12 @@ func (o *Outbox) spool() (*spool.Spool, error) {
 	if o.sp != nil {
 		return o.sp, nil
 	}
+	// KeepArchived is a moment: My reports gets the employee's reports
+	// from the service, so a handed-over record has nothing left to say
+	// here, and one a crash left archived is pruned on the next handover.
 	sp, err := spool.Open(o.dir, spool.Options{
 		MaxBytes: maxBytes, MaxReports: maxReports, Logger: o.log, Now: o.opts.Now,
+		KeepArchived: time.Nanosecond,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opening the folder for unsent reports: %w", err)
