@@ -23,6 +23,8 @@ import (
 	"github.com/firstline-it/firstline/app/link"
 	"github.com/firstline-it/firstline/app/myreports"
 	"github.com/firstline-it/firstline/app/nav"
+	"github.com/firstline-it/firstline/app/noticespage"
+	"github.com/firstline-it/firstline/app/notify"
 	"github.com/firstline-it/firstline/app/tray"
 	"github.com/firstline-it/firstline/app/window"
 	"github.com/firstline-it/firstline/assets"
@@ -62,6 +64,12 @@ type Options struct {
 	// Do runs fn on the UI goroutine; nil means fyne.Do. Tests whose
 	// driver runs fn at once on the caller's goroutine serialise with it.
 	Do func(fn func())
+	// Notify shows desktop notifications for new IT notices; nil means
+	// the desktop's own service (notify.Desktop).
+	Notify notify.Sender
+	// NoticeCap is the most notice popups an hour; 0 means
+	// notify.DefaultCap.
+	NoticeCap int
 }
 
 // ReportBackend is the service's report routes as the app uses them;
@@ -93,6 +101,11 @@ type App struct {
 	reports *myreports.Page
 	outbox  *handover.Outbox
 	courier *handover.Courier
+	// notices and notifier exist when the backend serves notices;
+	// desktop when the app picked the desktop's notification service.
+	notices  *noticespage.Page
+	notifier *notify.Notifier
+	desktop  *notify.Desktop
 
 	// Touched only on the UI goroutine.
 	win  *window.Window
@@ -131,8 +144,39 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 	if src, ok := be.(ReportBackend); ok {
 		a.newReportPages(src, &info)
 	}
+	if src, ok := be.(noticespage.Source); ok {
+		a.newNoticesPage(src, &info)
+	}
 	a.win = window.New(fa, info)
 	return a
+}
+
+// newNoticesPage creates the Notices page and the desktop notifications
+// for the notices it reads.
+func (a *App) newNoticesPage(src noticespage.Source, info *window.Info) {
+	sender := a.opts.Notify
+	if sender == nil {
+		a.desktop = notify.NewDesktop(a.fa)
+		sender = a.desktop
+	}
+	path := ""
+	if dir := a.dataDir(); dir != "" {
+		path = filepath.Join(dir, "notified.json")
+	}
+	a.notifier = notify.New(notify.Options{
+		Sender: sender,
+		Path:   path,
+		Cap:    a.opts.NoticeCap,
+		Open:   a.openNotices,
+		Logger: a.log.With("component", "notify"),
+	})
+	a.notices = noticespage.New(noticespage.Options{
+		Source: src,
+		Loaded: func(ctx context.Context, v localapi.NoticeView) { a.notifier.Consider(ctx, v) },
+		Do:     a.opts.Do,
+		Logger: a.log.With("component", "notices"),
+	})
+	info.Notices = a.notices
 }
 
 // newReportPages creates Get help, My reports and the outbox they share.
@@ -243,6 +287,15 @@ func (a *App) Run(ctx context.Context) error {
 			a.courier.Run(ctx)
 		}
 	}()
+	notified := make(chan struct{})
+	go func() {
+		defer close(notified)
+		if a.desktop != nil {
+			if err := a.desktop.Run(ctx, a.openNotices); err != nil {
+				a.log.Info("no desktop notification service on the session bus; using the toolkit's", "err", err)
+			}
+		}
+	}()
 	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.fa.Quit) })
 
 	a.fa.Run()
@@ -251,6 +304,7 @@ func (a *App) Run(ctx context.Context) error {
 	cancel()
 	<-followed
 	<-couriered
+	<-notified
 	a.close()
 	return nil
 }
@@ -263,6 +317,9 @@ func (a *App) close() {
 	if a.gethelp != nil {
 		a.gethelp.Close()
 		a.reports.Close()
+	}
+	if a.notices != nil {
+		a.notices.Close()
 	}
 	if a.outbox != nil {
 		if err := a.outbox.Close(); err != nil {
@@ -368,11 +425,31 @@ func (a *App) apply(next link.Snapshot) {
 		a.logTransition(next)
 	}
 	changed := reportCounts(next) != reportCounts(a.snap)
+	noticesChanged := noticeCounts(next) != noticeCounts(a.snap)
 	a.snap = next
 	a.render()
 	if changed {
 		a.reportsChanged()
 	}
+	if noticesChanged && a.notices != nil && next.Live != nil {
+		// New notices arrived or some were read: the page reads them
+		// and the notifier pops what is new.
+		a.notices.Refresh()
+	}
+}
+
+// openNotices brings the window forward on the Notices page: a critical
+// notice arrived, or a notice's popup was clicked. Safe from any goroutine.
+func (a *App) openNotices() {
+	a.opts.Do(func() { a.win.Show(nav.Notices) })
+}
+
+// noticeCounts is what the event stream says about the employee's notices.
+func noticeCounts(s link.Snapshot) localapi.NoticeSummary {
+	if s.Live == nil {
+		return localapi.NoticeSummary{Unread: -1}
+	}
+	return s.Live.Notices
 }
 
 // reportCounts is what the event stream says about the employee's reports;

@@ -48,6 +48,10 @@ func (b *reportBackend) Report(context.Context, report.Key) (*report.Record, err
 	return nil, &localapi.Error{Status: 404, Code: localapi.CodeNotFound, Message: "no such report"}
 }
 
+func (b *reportBackend) ReportSetup(context.Context) (*localapi.ReportSetup, error) {
+	return &localapi.ReportSetup{Categories: report.DefaultCategories()}, nil
+}
+
 func (b *reportBackend) Reports(context.Context, bool) ([]report.Record, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -102,3 +102,22 @@ func join(events []string) string {
 	}
 	return out
 }
+
+// leavingPage records when it is shown and left.
+type leavingPage struct{ plainPage }
+
+func (p *leavingPage) Leave() { p.events = append(p.events, "leave") }
+
+func TestNoticesPageIsPluggedIn(t *testing.T) {
+	notices := &leavingPage{plainPage{label: widget.NewLabel("the notices")}}
+	w := newWindow(t, Info{GOOS: "linux", Notices: notices})
+	w.Show(nav.Notices)
+	w.Show(nav.Home)
+	if got := join(notices.events); got != "show leave" {
+		t.Errorf("events %s", got)
+	}
+	w.Show(nav.Notices)
+	if w.page() != notices.label {
+		t.Errorf("page %v", w.page())
+	}
+}

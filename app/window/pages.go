@@ -25,11 +25,11 @@ type env struct {
 // build returns the page for sec as it stands in s.
 func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
 	switch sec {
-	case nav.Fixes, nav.Notices:
+	case nav.Fixes:
 		return comingPage(sec, s)
 	case nav.About:
 		return aboutPage(s, e)
-	case nav.Computer, nav.GetHelp, nav.Reports:
+	case nav.Computer, nav.GetHelp, nav.Reports, nav.Notices:
 		if p := e.page(sec); p != nil {
 			return p.Object()
 		}

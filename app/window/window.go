@@ -56,6 +56,8 @@ type Info struct {
 	GetHelp Page
 	// Reports is the My reports page; nil shows what is coming.
 	Reports Page
+	// Notices is the Notices page; nil shows what is coming.
+	Notices Page
 }
 
 // Page is a page that keeps its own state and loads it when shown.
@@ -88,6 +90,8 @@ func (i Info) page(sec nav.Section) Page {
 		return i.GetHelp
 	case nav.Reports:
 		return i.Reports
+	case nav.Notices:
+		return i.Notices
 	}
 	return nil
 }

@@ -31,6 +31,17 @@ func writeConfig(t *testing.T, files map[string]string) (dir, main string) {
 	return dir, filepath.Join(dir, "firstline.toml")
 }
 
+// writeSecretConfig is writeConfig for files that hold secrets, which the
+// loader accepts only when no one else can read them.
+func writeSecretConfig(t *testing.T, files map[string]string) (dir, main string) {
+	t.Helper()
+	dir, main = writeConfig(t, files)
+	for name := range files {
+		mustChmod(t, filepath.Join(dir, filepath.FromSlash(name)), 0o600)
+	}
+	return dir, main
+}
+
 func mustChmod(t *testing.T, path string, mode os.FileMode) {
 	t.Helper()
 	if err := os.Chmod(path, mode); err != nil {

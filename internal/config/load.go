@@ -73,6 +73,7 @@ func Load(opts Options) (*Loaded, error) {
 			}
 		}
 	}
+	r.m.problems = append(r.m.problems, secretProblems(r.m.cfg, r.m.origins)...)
 	if len(r.m.problems) > 0 {
 		return nil, &Error{Problems: r.m.problems}
 	}

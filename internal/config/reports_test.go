@@ -8,7 +8,7 @@ import (
 )
 
 func TestLoadDeliveryTables(t *testing.T) {
-	_, main := writeConfig(t, map[string]string{"firstline.toml": `
+	_, main := writeSecretConfig(t, map[string]string{"firstline.toml": `
 [reports]
 spool_max_mb = 64
 keep_delivered = "48h"
@@ -150,7 +150,7 @@ func TestCustomFieldsTypeProblems(t *testing.T) {
 // drop-in (root-only, say) without the main file being refused for
 // lacking it.
 func TestSecretInDropIn(t *testing.T) {
-	_, main := writeConfig(t, map[string]string{
+	_, main := writeSecretConfig(t, map[string]string{
 		"firstline.toml":        "[delivery]\nroute = [\"webhook\"]\n[delivery.webhook]\nurl = \"https://hooks.example.com/x\"\n",
 		"conf.d/90-secret.toml": "[delivery.webhook]\nsecret = \"0123456789abcdef\"\n",
 	})
@@ -161,7 +161,7 @@ func TestSecretInDropIn(t *testing.T) {
 }
 
 func TestDropInOverridesRoute(t *testing.T) {
-	_, main := writeConfig(t, map[string]string{
+	_, main := writeSecretConfig(t, map[string]string{
 		"firstline.toml":      "[delivery]\nroute = [\"inbox\"]\n",
 		"conf.d/50-hook.toml": "[delivery]\nroute = [\"webhook\"]\n[delivery.webhook]\nurl = \"https://hooks.example.com/x\"\nsecret = \"0123456789abcdef\"\n",
 	})
