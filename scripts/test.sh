@@ -86,6 +86,7 @@ e2e() {
 }
 e2e "tray end to end (real D-Bus tray host, Xvfb)" scripts/tray-e2e.sh
 e2e "report delivery to a real Request Tracker and SMTP server" bash test/peers/e2e.sh
+e2e "monitoring alerts to signed notices (Nagios/Icinga, Zabbix)" bash packaging/monitoring/test.sh
 e2e "service lifecycle under a real systemd (nspawn)" bash test/systemd/e2e.sh
 
 echo
