@@ -26,6 +26,7 @@ import (
 	"github.com/firstline-it/firstline/internal/report"
 	"github.com/firstline-it/firstline/internal/report/delivery/webhook"
 	"github.com/firstline-it/firstline/internal/report/spool"
+	"github.com/firstline-it/firstline/internal/servicetest"
 )
 
 // The crash test re-executes this test binary as the app: these variables
@@ -77,13 +78,13 @@ func TestHandoverCrashSafety(t *testing.T) {
 	defer stopReceiver()
 
 	svc := startableService(t, dir, rcv.url)
-	c := localapi.NewClient(svc.sock)
+	c := localapi.NewClient(svc.Socket)
 	defer c.Close()
-	svc.start(t)
-	svc.answering(t, c)
+	svc.Start(t)
+	svc.Answering(t, c)
 
 	began := time.Now()
-	app := &crashApp{outbox: filepath.Join(dir, "outbox"), sock: svc.sock,
+	app := &crashApp{outbox: filepath.Join(dir, "outbox"), sock: svc.Socket,
 		out: filepath.Join(dir, "app.out"), errs: filepath.Join(dir, "app.err")}
 	// The service dies now and then, mid-hand-over, and stays away for a
 	// while so the outbox fills up.
@@ -97,11 +98,11 @@ func TestHandoverCrashSafety(t *testing.T) {
 			// The app outlives the service by a while, so its hand-overs
 			// find it away, and the next life finds it still starting.
 			time.Sleep(life / 2)
-			svc.kill(t)
+			svc.Kill(t)
 			killedService++
 			time.Sleep(time.Duration(150+rand.IntN(250)) * time.Millisecond)
 			app.kill(t)
-			svc.start(t)
+			svc.Start(t)
 			continue
 		}
 		time.Sleep(life)
@@ -123,7 +124,7 @@ func TestHandoverCrashSafety(t *testing.T) {
 			break
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("the last hand-over did not empty the outbox: %+v\n%s", res, tail(svc.log))
+			t.Fatalf("the last hand-over did not empty the outbox: %+v\n%s", res, svc.Tail())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -136,7 +137,7 @@ func TestHandoverCrashSafety(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	svc.stop(t)
+	svc.Stop(t)
 	elapsed := time.Since(began)
 
 	if left, err := out.List(); err != nil || len(left) != 0 {
@@ -434,15 +435,9 @@ func serveReceiver(t *testing.T, r *crashReceiver) func() {
 	}
 }
 
-// crashService runs the real firstline-service binary.
-type crashService struct {
-	bin, cfg, sock, log string
-	cmd                 *exec.Cmd
-}
-
 // startableService builds the service and writes its config: its state
 // under dir, delivering to the webhook at url.
-func startableService(t *testing.T, dir, url string) *crashService {
+func startableService(t *testing.T, dir, url string) *servicetest.Service {
 	t.Helper()
 	bin := filepath.Join(dir, "firstline-service")
 	build := exec.Command("go", "build", "-o", bin, "github.com/firstline-it/firstline/service/cmd/firstline-service")
@@ -455,55 +450,7 @@ func startableService(t *testing.T, dir, url string) *crashService {
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &crashService{bin: bin, cfg: cfg, sock: filepath.Join(dir, "run", "local.sock"), log: filepath.Join(dir, "service.log")}
-}
-
-func (s *crashService) start(t *testing.T) {
-	t.Helper()
-	logf := openAppend(t, s.log)
-	defer logf.Close()
-	s.cmd = exec.Command(s.bin, "run", "--config", s.cfg, "--socket", s.sock)
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// answering waits until the LocalAPI answers.
-func (s *crashService) answering(t *testing.T, c *localapi.Client) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := c.Status(ctx)
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the service does not answer: %v\n%s", err, tail(s.log))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (s *crashService) kill(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = s.cmd.Wait()
-}
-
-func (s *crashService) stop(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.cmd.Wait(); err != nil {
-		t.Errorf("the service did not stop cleanly: %v\n%s", err, tail(s.log))
-	}
+	return &servicetest.Service{Bin: bin, Config: cfg, Socket: filepath.Join(dir, "run", "local.sock"), Log: filepath.Join(dir, "service.log")}
 }
 
 func tail(path string) string {

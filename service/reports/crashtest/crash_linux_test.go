@@ -15,13 +15,13 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/report"
 	"github.com/firstline-it/firstline/internal/report/delivery/webhook"
+	"github.com/firstline-it/firstline/internal/servicetest"
 )
 
 const secret = "crash-test-shared-secret-0123"
@@ -147,70 +147,6 @@ func newSubmission(n int) report.Submission {
 	}
 }
 
-// service runs the real binary.
-type service struct {
-	bin, cfg, sock, log string
-	cmd                 *exec.Cmd
-}
-
-func (s *service) start(t *testing.T) {
-	t.Helper()
-	logf, err := os.OpenFile(s.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logf.Close()
-	s.cmd = exec.Command(s.bin, "run", "--config", s.cfg, "--socket", s.sock)
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// answering waits until the LocalAPI answers.
-func (s *service) answering(t *testing.T, c *localapi.Client) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := c.Status(ctx)
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the service does not answer: %v\n%s", err, tail(s.log))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (s *service) kill(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = s.cmd.Wait()
-}
-
-func (s *service) stop(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.cmd.Wait(); err != nil {
-		t.Errorf("the service did not stop cleanly: %v\n%s", err, tail(s.log))
-	}
-}
-
-func tail(path string) string {
-	b, _ := os.ReadFile(path)
-	if len(b) > 8<<10 {
-		b = b[len(b)-8<<10:]
-	}
-	return string(b)
-}
-
 // TestCrashSafety runs the real service, kills it with SIGKILL at random
 // moments (FIRSTLINE_CRASH_KILLS times, default 20) while reports are
 // being submitted and delivered, and checks that every report the service
@@ -250,8 +186,8 @@ func TestCrashSafety(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	svc := &service{bin: bin, cfg: cfg, sock: filepath.Join(dir, "run", "local.sock"), log: filepath.Join(dir, "service.log")}
-	c := localapi.NewClient(svc.sock)
+	svc := &servicetest.Service{Bin: bin, Config: cfg, Socket: filepath.Join(dir, "run", "local.sock"), Log: filepath.Join(dir, "service.log")}
+	c := localapi.NewClient(svc.Socket)
 	defer c.Close()
 
 	sub := &submitter{c: c, saved: map[string]bool{}}
@@ -260,14 +196,14 @@ func TestCrashSafety(t *testing.T) {
 	wg.Go(func() { sub.run(stopSubmitting) })
 
 	for i := range kills {
-		svc.start(t)
+		svc.Start(t)
 		if rand.IntN(5) > 0 {
 			// Mostly while it serves and delivers; sometimes while it is
 			// still opening the spool.
-			svc.answering(t, c)
+			svc.Answering(t, c)
 		}
 		time.Sleep(time.Duration(rand.IntN(250)) * time.Millisecond)
-		svc.kill(t)
+		svc.Kill(t)
 		if i%50 == 49 {
 			t.Logf("%d kills so far", i+1)
 		}
@@ -275,8 +211,8 @@ func TestCrashSafety(t *testing.T) {
 
 	// One last life: let the submitter finish the report in hand, then
 	// wait for everything saved to be delivered.
-	svc.start(t)
-	svc.answering(t, c)
+	svc.Start(t)
+	svc.Answering(t, c)
 	time.Sleep(300 * time.Millisecond)
 	close(stopSubmitting)
 	wg.Wait()
@@ -285,7 +221,7 @@ func TestCrashSafety(t *testing.T) {
 	for _, k := range saved {
 		for !rcv.delivered(k) {
 			if time.Now().After(deadline) {
-				t.Fatalf("report %s was saved but never delivered\n%s", k, tail(svc.log))
+				t.Fatalf("report %s was saved but never delivered\n%s", k, svc.Tail())
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -302,7 +238,7 @@ func TestCrashSafety(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	svc.stop(t)
+	svc.Stop(t)
 
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
