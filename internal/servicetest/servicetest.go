@@ -1,8 +1,5 @@
 //go:build linux
 
-// Package servicetest runs the real firstline-service binary for crash
-// tests: start it, wait until it answers, kill it, stop it. Only tests
-// import it.
 package servicetest
 
 import (
