@@ -15,7 +15,7 @@ check() { local what=$1; shift; if "$@" >>"$HOME/checks.log" 2>&1; then pass "$w
 window_visible() { timeout "${1:-10}" xdotool search --sync --onlyvisible --name '^Firstline$' >/dev/null; }
 stop_app() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
-menu=(--expect "Get help…" --expect "Fixes" --expect "Notices" --expect "My reports" --expect "Open Firstline" --expect "Quit")
+menu=(--expect "Get help…" --expect "Fixes" --expect "My reports" --expect "Open Firstline" --expect "Quit")
 
 # sniwatch_first starts sniwatch with the given flags before the app, so the
 # app finds a tray host; it waits until sniwatch owns the watcher name.
@@ -31,9 +31,10 @@ check "without a tray host the main window opens by itself" window_visible 20
 stop_app "$app"
 
 # 1. Dev mode (the service runs inside the app), with a tray host.
-sniwatch_first --timeout 30s --expect-icon "${menu[@]}" --expect "Connected to Firstline service" --click "Open Firstline"
+# Dev mode signs two sample notices, so the menu counts them.
+sniwatch_first --timeout 30s --expect-icon "${menu[@]}" --expect "Notices (2)" --expect "Connected to Firstline service" --click "Open Firstline"
 "$bin/firstline" --dev >"$HOME/app1.log" 2>&1 & app=$!
-check "tray icon registers with a real pixmap, the menu has every item, and 'Open Firstline' is clicked" wait "$sw"
+check "tray icon registers with a real pixmap, the menu has every item (Notices (2) from dev mode's signed samples), and 'Open Firstline' is clicked" wait "$sw"
 check "with a tray host the app did not force its window open, and the click opened it" \
   bash -c "! grep -q 'opening the window instead' '$HOME/app1.log' && $(declare -f window_visible); window_visible 15"
 
@@ -49,7 +50,7 @@ stop_app "$app"
 # 3. No service: the app says so, then follows the service coming up.
 "$bin/firstline" --socket "$sock" >"$HOME/app3.log" 2>&1 & app=$!
 check "without a service the tray says 'Firstline service is not running'" \
-  "$bin/sniwatch" --timeout 30s "${menu[@]}" --expect "Firstline service is not running"
+  "$bin/sniwatch" --timeout 30s "${menu[@]}" --expect "Notices" --expect "Firstline service is not running"
 "$bin/firstline-service" run --config "$work/etc/firstline.toml" --socket "$sock" >"$HOME/svc.log" 2>&1 & svc=$!
 check "the tray updates by event when the service starts" \
   "$bin/sniwatch" --timeout 20s --wait-change 20s --until "Connected to Firstline service"
