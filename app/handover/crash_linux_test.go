@@ -4,10 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -24,7 +21,6 @@ import (
 
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/report"
-	"github.com/firstline-it/firstline/internal/report/delivery/webhook"
 	"github.com/firstline-it/firstline/internal/report/spool"
 	"github.com/firstline-it/firstline/internal/servicetest"
 )
@@ -73,11 +69,11 @@ func TestHandoverCrashSafety(t *testing.T) {
 		kills = n
 	}
 	dir := t.TempDir()
-	rcv := &crashReceiver{copies: map[string][]string{}}
-	stopReceiver := serveReceiver(t, rcv)
+	rcv := &servicetest.Receiver{Secret: crashSecret}
+	url, stopReceiver := serveReceiver(t, rcv)
 	defer stopReceiver()
 
-	svc := startableService(t, dir, rcv.url)
+	svc := startableService(t, dir, url)
 	c := localapi.NewClient(svc.Socket)
 	defer c.Close()
 	svc.Start(t)
@@ -133,7 +129,7 @@ func TestHandoverCrashSafety(t *testing.T) {
 	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
 	defer wcancel()
 	for k := range saved {
-		for !rcv.delivered(k) && wctx.Err() == nil {
+		for !rcv.Delivered(k) && wctx.Err() == nil {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
@@ -152,10 +148,9 @@ func TestHandoverCrashSafety(t *testing.T) {
 	leftovers := outboxLeftovers(t, out)
 	app.checkStderr(t)
 
-	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
+	got := rcv.Result()
 	duplicates := 0
-	for key, copies := range rcv.copies {
+	for key, copies := range got.Copies {
 		if !tried[key] {
 			t.Errorf("delivered report %s was never saved by the app", key)
 		}
@@ -166,12 +161,12 @@ func TestHandoverCrashSafety(t *testing.T) {
 			}
 		}
 	}
-	if rcv.badSig != 0 || rcv.mismatch != 0 {
-		t.Errorf("%d deliveries with a bad signature, %d with an Idempotency-Key other than the report's", rcv.badSig, rcv.mismatch)
+	if got.BadSig != 0 || got.Mismatch != 0 {
+		t.Errorf("%d deliveries with a bad signature, %d with an Idempotency-Key other than the report's", got.BadSig, got.Mismatch)
 	}
 	var lost []string
 	for k := range saved {
-		if len(rcv.copies[k]) == 0 {
+		if len(got.Copies[k]) == 0 {
 			lost = append(lost, k)
 		}
 	}
@@ -185,7 +180,7 @@ func TestHandoverCrashSafety(t *testing.T) {
 	saveFailed := app.count(t, "crash test: save failed")
 	stopped := app.count(t, "stopped handing reports over")
 	t.Logf("app kills=%d service kills=%d saved=%d (tried %d, Save failed %d) delivered=%d lost=%d duplicates=%d handed over again (service had it)=%d hand-overs stopped (service away)=%d archived records left in the outbox=%d in %v",
-		kills, killedService, len(saved), len(tried), saveFailed, len(rcv.copies), len(lost), duplicates, again, stopped, leftovers, elapsed.Round(time.Millisecond))
+		kills, killedService, len(saved), len(tried), saveFailed, len(got.Copies), len(lost), duplicates, again, stopped, leftovers, elapsed.Round(time.Millisecond))
 	if killedService > 0 && stopped == 0 {
 		t.Error("the service was killed but no hand-over ever found it away: the harness missed that case")
 	}
@@ -369,67 +364,19 @@ func outboxLeftovers(t *testing.T, out *Outbox) int {
 	return archived
 }
 
-// crashReceiver counts deliveries by key, verifying each signature, and
-// remembers what each copy carried so duplicates can be compared.
-type crashReceiver struct {
-	url      string
-	mu       sync.Mutex
-	copies   map[string][]string // key -> digest of each copy's content
-	total    int
-	badSig   int
-	mismatch int // Idempotency-Key not the body's key
-}
-
-func (r *crashReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if webhook.Verify([]byte(crashSecret), req.Header.Get(webhook.HeaderTimestamp), req.Header.Get(webhook.HeaderSignature), body, time.Now(), 0) != nil {
-		r.badSig++
-		http.Error(w, "bad signature", http.StatusUnauthorized)
-		return
-	}
-	var p webhook.Payload
-	if err := json.Unmarshal(body, &p); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	if p.Key != req.Header.Get(webhook.HeaderKey) {
-		r.mismatch++
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", p.Reference, p.Text, p.Subject)
-	for _, a := range p.Attachments {
-		fmt.Fprintf(h, "%s\x00%s\x00", a.Name, a.SHA256)
-	}
-	r.copies[p.Key] = append(r.copies[p.Key], fmt.Sprintf("%x", h.Sum(nil)))
-	r.total++
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"ticket_id": %d}`, r.total)
-}
-
-func (r *crashReceiver) delivered(key string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.copies[key]) > 0
-}
-
-// serveReceiver serves r on a local port, sets r.url, and returns the
+// serveReceiver serves r on a local port and returns its URL and the
 // function that stops it and waits for its goroutine.
-func serveReceiver(t *testing.T, r *crashReceiver) func() {
+func serveReceiver(t *testing.T, r *servicetest.Receiver) (string, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.url = "http://" + ln.Addr().String() + "/firstline"
+	url := "http://" + ln.Addr().String() + "/firstline"
 	hs := &http.Server{Handler: r}
 	var serving sync.WaitGroup
 	serving.Go(func() { _ = hs.Serve(ln) })
-	return func() {
+	return url, func() {
 		_ = hs.Close()
 		serving.Wait()
 	}

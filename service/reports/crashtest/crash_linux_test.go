@@ -2,10 +2,7 @@ package crashtest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -20,59 +17,10 @@ import (
 
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/report"
-	"github.com/firstline-it/firstline/internal/report/delivery/webhook"
 	"github.com/firstline-it/firstline/internal/servicetest"
 )
 
 const secret = "crash-test-shared-secret-0123"
-
-// receiver counts deliveries by key, verifying each signature, and
-// remembers what each copy carried so duplicates can be compared.
-type receiver struct {
-	mu       sync.Mutex
-	copies   map[string][]string // key -> digest of each copy's content
-	total    int
-	badSig   int
-	mismatch int // Idempotency-Key not the body's key
-}
-
-func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if webhook.Verify([]byte(secret), req.Header.Get(webhook.HeaderTimestamp), req.Header.Get(webhook.HeaderSignature), body, time.Now(), 0) != nil {
-		r.badSig++
-		http.Error(w, "bad signature", http.StatusUnauthorized)
-		return
-	}
-	var p webhook.Payload
-	if err := json.Unmarshal(body, &p); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	if p.Key != req.Header.Get(webhook.HeaderKey) {
-		r.mismatch++
-	}
-	// What the employee sent: the same for every copy of one report.
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", p.Reference, p.Text, p.Subject)
-	for _, a := range p.Attachments {
-		fmt.Fprintf(h, "%s\x00%s\x00", a.Name, a.SHA256)
-	}
-	r.copies[p.Key] = append(r.copies[p.Key], fmt.Sprintf("%x", h.Sum(nil)))
-	r.total++
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"ticket_id": %d}`, r.total)
-}
-
-func (r *receiver) delivered(key string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.copies[key]) > 0
-}
 
 // submitter plays the app: it submits reports one after another, and when
 // a submission fails (the service died under it) it hands the same report
@@ -168,7 +116,7 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatalf("building firstline-service: %v\n%s", err, out)
 	}
 
-	rcv := &receiver{copies: map[string][]string{}}
+	rcv := &servicetest.Receiver{Secret: secret}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +167,7 @@ func TestCrashSafety(t *testing.T) {
 	saved := sub.savedKeys()
 	deadline := time.Now().Add(60 * time.Second)
 	for _, k := range saved {
-		for !rcv.delivered(k) {
+		for !rcv.Delivered(k) {
 			if time.Now().After(deadline) {
 				t.Fatalf("report %s was saved but never delivered\n%s", k, svc.Tail())
 			}
@@ -240,14 +188,13 @@ func TestCrashSafety(t *testing.T) {
 	}
 	svc.Stop(t)
 
-	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
+	got := rcv.Result()
 	savedSet := map[string]bool{}
 	for _, k := range saved {
 		savedSet[k] = true
 	}
 	duplicates := 0
-	for key, copies := range rcv.copies {
+	for key, copies := range got.Copies {
 		if !savedSet[key] {
 			// The submitter hands a report over until it hears
 			// "saved", so anything delivered was confirmed.
@@ -260,8 +207,8 @@ func TestCrashSafety(t *testing.T) {
 			}
 		}
 	}
-	if rcv.badSig != 0 || rcv.mismatch != 0 {
-		t.Errorf("%d deliveries with a bad signature, %d with an Idempotency-Key other than the report's", rcv.badSig, rcv.mismatch)
+	if got.BadSig != 0 || got.Mismatch != 0 {
+		t.Errorf("%d deliveries with a bad signature, %d with an Idempotency-Key other than the report's", got.BadSig, got.Mismatch)
 	}
 	for _, r := range all {
 		if r.ArchivedAt.IsZero() || r.State.Broken != "" {
@@ -274,12 +221,12 @@ func TestCrashSafety(t *testing.T) {
 	sub.mu.Lock()
 	defer sub.mu.Unlock()
 	t.Logf("kills=%d submits=%d (attempts %d, failed %d) delivered=%d duplicates=%d",
-		kills, len(saved), sub.attempts, sub.failures, len(rcv.copies), duplicates)
-	fmt.Printf("crash test: kills=%d submits=%d delivered=%d duplicates=%d\n", kills, len(saved), len(rcv.copies), duplicates)
+		kills, len(saved), sub.attempts, sub.failures, len(got.Copies), duplicates)
+	fmt.Printf("crash test: kills=%d submits=%d delivered=%d duplicates=%d\n", kills, len(saved), len(got.Copies), duplicates)
 	if len(saved) == 0 {
 		t.Error("no report was ever saved: the harness tested nothing")
 	}
-	if len(rcv.copies) != len(saved) {
-		t.Errorf("%d reports delivered, %d saved", len(rcv.copies), len(saved))
+	if len(got.Copies) != len(saved) {
+		t.Errorf("%d reports delivered, %d saved", len(got.Copies), len(saved))
 	}
 }
