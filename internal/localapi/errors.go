@@ -56,8 +56,16 @@ func StatusOf(code Code) int {
 		return http.StatusForbidden
 	case CodeBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case CodeNotFound:
+	case CodeNotFound, CodeFixUnknown:
 		return http.StatusNotFound
+	case CodeFixDisabled:
+		return http.StatusForbidden
+	case CodeFixWrongRunner, CodeFixBadParams:
+		return http.StatusBadRequest
+	case CodeFixUnavailable, CodeFixBusy:
+		return http.StatusConflict
+	case CodeRateLimited:
+		return http.StatusTooManyRequests
 	case CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case CodeTooManyConnections, CodeShuttingDown:

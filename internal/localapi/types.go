@@ -74,6 +74,7 @@ type State struct {
 	ServiceVersion string        `json:"service_version"`
 	Notices        NoticeSummary `json:"notices"`
 	Reports        ReportSummary `json:"reports"`
+	Health         HealthSummary `json:"health"`
 }
 
 // NoticeSummary counts the notices the caller has not dealt with yet.
