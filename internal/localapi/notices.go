@@ -91,6 +91,9 @@ type NoticeResponses struct {
 	Acked     int    `json:"acked"`
 	MeToo     int    `json:"me_too"`
 	Dismissed int    `json:"dismissed"`
+	// Sent counts the acknowledgements and "me too" already reported to
+	// IT through the report pipeline.
+	Sent int `json:"sent"`
 }
 
 // NoticeDropFile is the outcome for one drop-folder file.

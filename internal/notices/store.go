@@ -335,3 +335,53 @@ func writeJSON(path string, v any) (err error) {
 	}
 	return syncDir(dir)
 }
+
+// Outbox is what this machine has told IT about its users' responses to
+// notices: the uids already reported per notice and action, and the batch
+// being handed to the report pipeline. The batch is written before it is
+// submitted and keeps its report key, so a crash between the two sends the
+// same report again, which the pipeline recognises by its key: IT hears of
+// each response exactly once.
+type Outbox struct {
+	// Sent are uids reported, by notice id, then action ("ack", "metoo").
+	Sent map[string]map[string][]string `json:"sent"`
+	// Pending is the batch being submitted, nil when none.
+	Pending *ResponseBatch `json:"pending,omitempty"`
+}
+
+// ResponseBatch is one notice's new responses, as one report.
+type ResponseBatch struct {
+	Key       string     `json:"key"`
+	NoticeID  string     `json:"notice"`
+	Responses []Response `json:"responses"`
+	Created   time.Time  `json:"created"`
+}
+
+// Response is one employee's acknowledgement or "me too".
+type Response struct {
+	UID    string    `json:"uid"`
+	User   string    `json:"user,omitempty"`
+	Action Action    `json:"action"`
+	At     time.Time `json:"at"`
+}
+
+// LoadOutbox reads the outbox; none yet is an empty one.
+func (s *Store) LoadOutbox() (Outbox, error) {
+	var o Outbox
+	err := readJSON(filepath.Join(s.dir, "responses.json"), &o)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Outbox{}, fmt.Errorf("loading the notice responses sent: %w", err)
+	}
+	if o.Sent == nil {
+		o.Sent = map[string]map[string][]string{}
+	}
+	return o, nil
+}
+
+// SaveOutbox writes the outbox atomically.
+func (s *Store) SaveOutbox(o Outbox) error {
+	if err := writeJSON(filepath.Join(s.dir, "responses.json"), o); err != nil {
+		return fmt.Errorf("saving the notice responses sent: %w", err)
+	}
+	return nil
+}

@@ -385,8 +385,8 @@ func writeNoticeStatus(env *Env, st *localapi.NoticeStatus) {
 		}
 	}
 	for _, r := range st.Responses {
-		fmt.Fprintf(w, "  %s: seen by %d, acknowledged by %d, \"me too\" from %d, dismissed by %d\n",
-			r.ID, r.Seen, r.Acked, r.MeToo, r.Dismissed)
+		fmt.Fprintf(w, "  %s: seen by %d, acknowledged by %d, \"me too\" from %d, dismissed by %d; %d responses reported to IT\n",
+			r.ID, r.Seen, r.Acked, r.MeToo, r.Dismissed, r.Sent)
 	}
 	fmt.Fprintf(w, "Drop folder: %s\n", st.DropDir)
 	if st.DropError != "" {

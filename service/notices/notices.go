@@ -24,6 +24,7 @@ import (
 	"github.com/firstline-it/firstline/internal/localapi"
 	core "github.com/firstline-it/firstline/internal/notices"
 	"github.com/firstline-it/firstline/internal/notices/minisign"
+	"github.com/firstline-it/firstline/internal/report"
 	"github.com/firstline-it/firstline/service/events"
 )
 
@@ -49,8 +50,14 @@ type Options struct {
 	// (default: the poller's, 10 s).
 	MinCheckNow time.Duration
 	// Rand is the poller's jitter source; nil: math/rand/v2's.
-	Rand   *rand.Rand
-	Logger *slog.Logger
+	Rand *rand.Rand
+	// Respond hands a batch of acknowledgements and "me too" to the report
+	// pipeline; nil keeps them on this machine (notice status counts them).
+	Respond func(context.Context, report.Submission) error
+	// RespondInterval is how often new responses are batched and sent
+	// (default DefaultRespondInterval).
+	RespondInterval time.Duration
+	Logger          *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -72,6 +79,9 @@ type Service struct {
 	poller *core.Poller // nil without a feed URL
 	check  chan struct{}
 
+	// respondMu keeps one batch of responses in flight at a time.
+	respondMu sync.Mutex
+
 	mu      sync.Mutex
 	feed    core.State
 	drop    core.Drop
@@ -92,6 +102,9 @@ func New(opts Options) (*Service, error) {
 	}
 	if opts.DropInterval <= 0 {
 		opts.DropInterval = defaultDropInterval
+	}
+	if opts.RespondInterval <= 0 {
+		opts.RespondInterval = DefaultRespondInterval
 	}
 	if opts.Machine.OS == "" {
 		host, _ := os.Hostname()
@@ -147,6 +160,9 @@ func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	if s.poller != nil {
 		wg.Go(func() { _ = s.poller.Run(ctx, s.check) })
+	}
+	if s.opts.Respond != nil {
+		wg.Go(func() { s.respondLoop(ctx) })
 	}
 	t := time.NewTicker(s.opts.DropInterval)
 	defer func() {
@@ -305,8 +321,7 @@ func (s *Service) Act(uid, id string, action core.Action) (localapi.NoticeView, 
 		return localapi.NoticeView{}, err
 	}
 	if action == core.ActionAck || action == core.ActionMeToo {
-		// Until the report pipeline carries them to IT, the log and the
-		// user's state file are the record.
+		// The next flush of responses carries it to IT.
 		s.log.Info("notice "+string(action), "uid", uid, "notice", id)
 	}
 	s.bump()
@@ -374,19 +389,56 @@ const maxUsersCounted = 10_000
 func (s *Service) responses(now time.Time) []localapi.NoticeResponses {
 	var out []localapi.NoticeResponses
 	at := map[string]int{}
-	for _, n := range s.current() {
-		if n.Active(now) && core.Applies(&n, s.opts.Machine) {
-			at[n.ID] = len(out)
-			out = append(out, localapi.NoticeResponses{ID: n.ID})
-		}
+	for _, n := range s.inForce(now) {
+		at[n.ID] = len(out)
+		out = append(out, localapi.NoticeResponses{ID: n.ID})
 	}
 	if len(out) == 0 {
 		return nil
 	}
+	if o, err := s.store.LoadOutbox(); err == nil {
+		for i := range out {
+			for _, uids := range o.Sent[out[i].ID] {
+				out[i].Sent += len(uids)
+			}
+		}
+	}
+	s.eachRecord(func(_ string, id string, r core.Record) {
+		j, ok := at[id]
+		if !ok {
+			return
+		}
+		c := &out[j]
+		for _, f := range []struct {
+			t time.Time
+			n *int
+		}{{r.Seen, &c.Seen}, {r.Acked, &c.Acked}, {r.MeToo, &c.MeToo}, {r.Dismissed, &c.Dismissed}} {
+			if !f.t.IsZero() {
+				*f.n++
+			}
+		}
+	})
+	return out
+}
+
+// inForce are the notices active for this machine at now.
+func (s *Service) inForce(now time.Time) []core.Notice {
+	var out []core.Notice
+	for _, n := range s.current() {
+		if n.Active(now) && core.Applies(&n, s.opts.Machine) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// eachRecord calls fn for every user's record of every notice, from the
+// users' state files. An unreadable file counts for nobody.
+func (s *Service) eachRecord(fn func(uid, id string, r core.Record)) {
 	entries, err := os.ReadDir(filepath.Join(s.opts.StateDir, "users"))
 	if err != nil {
 		s.log.Warn("listing the users' notice state", "err", err)
-		return out
+		return
 	}
 	for i, e := range entries {
 		uid, ok := strings.CutSuffix(e.Name(), ".json")
@@ -395,25 +447,12 @@ func (s *Service) responses(now time.Time) []localapi.NoticeResponses {
 		}
 		us, err := s.store.Load(uid)
 		if err != nil {
-			continue // not a user id, or unreadable: it counts for nobody
+			continue // not a user id, or unreadable
 		}
 		for id, r := range us.Notices {
-			j, ok := at[id]
-			if !ok {
-				continue
-			}
-			c := &out[j]
-			for _, f := range []struct {
-				t time.Time
-				n *int
-			}{{r.Seen, &c.Seen}, {r.Acked, &c.Acked}, {r.MeToo, &c.MeToo}, {r.Dismissed, &c.Dismissed}} {
-				if !f.t.IsZero() {
-					*f.n++
-				}
-			}
+			fn(uid, id, r)
 		}
 	}
-	return out
 }
 
 // StateDir is where the notice state lives under the service's state
