@@ -124,6 +124,10 @@ func (n *Notifier) Consider(ctx context.Context, v localapi.NoticeView) Outcome 
 	defer n.mu.Unlock()
 	n.load()
 	now := n.opts.Now()
+	limit := n.opts.Cap
+	if v.PopupsPerHour != nil { // IT's word wins over the app's default
+		limit = *v.PopupsPerHour
+	}
 	var out Outcome
 	fresh := slices.Clone(v.Items)
 	// Most urgent first, so the cap spends popups on what matters most.
@@ -140,7 +144,7 @@ func (n *Notifier) Consider(ctx context.Context, v localapi.NoticeView) Outcome 
 		if it.Severity == "critical" {
 			out.Opened = true
 		}
-		if !n.mayPop(now) {
+		if !n.mayPop(now, limit) {
 			out.Capped = append(out.Capped, it.ID)
 			continue
 		}
@@ -160,15 +164,16 @@ func (n *Notifier) Consider(ctx context.Context, v localapi.NoticeView) Outcome 
 		n.opts.Open()
 	}
 	if len(out.Capped) > 0 {
-		n.log.Info("notices not shown as popups: the hourly limit is reached", "ids", out.Capped, "cap", n.opts.Cap)
+		n.log.Info("notices not shown as popups: the hourly limit is reached", "ids", out.Capped, "cap", limit)
 	}
 	return out
 }
 
-// mayPop drops popups older than an hour and reports whether one more fits.
-func (n *Notifier) mayPop(now time.Time) bool {
+// mayPop drops popups older than an hour and reports whether one more fits
+// under limit.
+func (n *Notifier) mayPop(now time.Time, limit int) bool {
 	n.st.Popups = slices.DeleteFunc(n.st.Popups, func(t time.Time) bool { return now.Sub(t) >= time.Hour || t.After(now) })
-	return n.opts.Cap > 0 && len(n.st.Popups) < n.opts.Cap
+	return limit > 0 && len(n.st.Popups) < limit
 }
 
 // message is the popup for a notice.

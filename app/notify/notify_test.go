@@ -194,3 +194,19 @@ func TestForgetsTheOldestIDs(t *testing.T) {
 		t.Errorf("kept %d IDs, want %d", len(again.st.Notified), keepNotified)
 	}
 }
+
+func TestITsCapWinsOverTheAppsDefault(t *testing.T) {
+	h := newHarness(t, "", 0) // the app's default, 3
+	one, none := 1, 0
+	v := view(item("a", "warning"), item("b", "warning"))
+	v.PopupsPerHour = &one
+	if out := h.n.Consider(context.Background(), v); !slices.Equal(out.Popped, []string{"a"}) || !slices.Equal(out.Capped, []string{"b"}) {
+		t.Errorf("IT's cap of 1: popped %q capped %q", out.Popped, out.Capped)
+	}
+	v = view(item("c", "critical"))
+	v.PopupsPerHour = &none
+	h.c.t = t0.Add(2 * time.Hour)
+	if out := h.n.Consider(context.Background(), v); len(out.Popped) != 0 || !out.Opened {
+		t.Errorf("IT's cap of 0: popped %q opened %v; want no popup but the window", out.Popped, out.Opened)
+	}
+}

@@ -30,6 +30,10 @@ type Config struct {
 	Delivery Delivery `toml:"delivery"`
 	// Notices is where IT notices come from and whom to trust.
 	Notices Notices `toml:"notices"`
+	// Fixes are the one-click repairs and their audit log.
+	Fixes Fixes `toml:"fixes"`
+	// Health is which health checks run and IT's limits for them.
+	Health Health `toml:"health"`
 }
 
 // Service is the [service] table.
@@ -170,6 +174,7 @@ func (l LogLevel) Slog() slog.Level {
 func Defaults() *Config {
 	l := currentLayout()
 	reports, delivery := reportsDefaults()
+	fixes, health := fixesDefaults()
 	return &Config{
 		Service: Service{
 			LogLevel:        LogInfo,
@@ -201,5 +206,7 @@ func Defaults() *Config {
 		Reports:  reports,
 		Delivery: delivery,
 		Notices:  noticesDefaults(),
+		Fixes:    fixes,
+		Health:   health,
 	}
 }

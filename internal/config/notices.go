@@ -31,6 +31,15 @@ type Notices struct {
 	// DropDir is the drop folder of signed notice files; "" means
 	// notices.d next to the configuration file.
 	DropDir string `toml:"drop_dir"`
+	// CAFile is a PEM file of extra CAs to trust for the feed's server.
+	CAFile string `toml:"ca_file"`
+	// SendResponses sends acknowledgements and "me too" to IT through the
+	// report pipeline, batched per notice every ResponsesInterval.
+	SendResponses     bool     `toml:"send_responses"`
+	ResponsesInterval Duration `toml:"responses_interval"`
+	// PopupsPerHour caps the desktop popups of notices per user and hour
+	// (critical notices open the window regardless); 0 never pops up.
+	PopupsPerHour int `toml:"popups_per_hour"`
 }
 
 // Enabled reports whether notices can be accepted at all.
@@ -60,10 +69,13 @@ func (n Notices) DropFolder(configFile string) string {
 
 func noticesDefaults() Notices {
 	return Notices{
-		Keys:             []string{},
-		Interval:         Duration(notices.DefaultPollInterval),
-		AllowedLinkHosts: []string{},
-		Groups:           []string{},
+		Keys:              []string{},
+		Interval:          Duration(notices.DefaultPollInterval),
+		AllowedLinkHosts:  []string{},
+		Groups:            []string{},
+		SendResponses:     true,
+		ResponsesInterval: Duration(15 * time.Minute),
+		PopupsPerHour:     3,
 	}
 }
 
@@ -100,4 +112,9 @@ func (v *validator) validateNotices(n Notices) {
 	if n.DropDir != "" {
 		v.absolute("notices.drop_dir", n.DropDir)
 	}
+	if n.CAFile != "" {
+		v.absolute("notices.ca_file", n.CAFile)
+	}
+	v.durationRange("notices.responses_interval", n.ResponsesInterval, time.Second, 24*time.Hour)
+	v.intRange("notices.popups_per_hour", int64(n.PopupsPerHour), 0, 60)
 }

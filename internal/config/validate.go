@@ -76,6 +76,7 @@ func (c *Config) Validate() error {
 
 	v.validateReports(c.Reports, c.Delivery)
 	v.validateNotices(c.Notices)
+	v.validateFixes(c.Fixes, c.Health)
 
 	if len(v.problems) == 0 {
 		return nil

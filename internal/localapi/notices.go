@@ -17,6 +17,9 @@ type NoticeView struct {
 	// Unread and Critical are the counts of the watch stream's Notices.
 	Unread   int `json:"unread"`
 	Critical int `json:"critical"`
+	// PopupsPerHour is IT's cap on desktop popups per hour (0: none);
+	// absent from a service that predates it, and the app keeps its own.
+	PopupsPerHour *int `json:"popups_per_hour,omitempty"`
 }
 
 // NoticeItem is one notice as the caller sees it. Title, Body and link

@@ -82,6 +82,19 @@ func (s *Server) routeTable() map[string]methods {
 		add(localapi.PathNoticeCheck, route{method: http.MethodPost, access: anyUser, handle: s.checkNotices})
 		add(localapi.PathNoticeStatus, route{method: http.MethodGet, access: anyUser, handle: s.noticeStatus})
 	}
+	if s.opts.Fixes != nil {
+		// Any user: a fix is a catalog id with validated parameters, run
+		// under the caller's kernel identity, rate limited and audited.
+		// Only administrators see IT's refused catalog files (the list
+		// leaves them out for others) or every user's history (?all=1).
+		add(localapi.PathFixes, route{method: http.MethodGet, access: anyUser, handle: s.listFixes})
+		add(localapi.PathFixPlan, route{method: http.MethodGet, access: anyUser, handle: s.planFix})
+		add(localapi.PathFixRun, route{method: http.MethodPost, access: anyUser, handle: s.runFix, maxBody: maxFixRunBody})
+		add(localapi.PathFixHistory, route{method: http.MethodGet, access: anyUser, handle: s.fixHistory})
+		add(localapi.PathFixUserRun, route{method: http.MethodPost, access: anyUser, handle: s.recordUserRun,
+			maxBody: maxFixUserRunBody})
+		add(localapi.PathHealth, route{method: http.MethodGet, access: anyUser, handle: s.healthReport})
+	}
 	return t
 }
 
@@ -96,6 +109,9 @@ func (s *Server) capabilities() []localapi.Capability {
 	}
 	if s.opts.Notices != nil {
 		caps = append(caps, localapi.CapNotices)
+	}
+	if s.opts.Fixes != nil {
+		caps = append(caps, localapi.CapFixes)
 	}
 	return caps
 }

@@ -51,6 +51,8 @@ type Options struct {
 	ReportSetup ReportSetup
 	// Notices serves the notice routes; nil leaves them out.
 	Notices Notices
+	// Fixes serves the fix and health routes; nil leaves them out.
+	Fixes Fixes
 	// Personalize adjusts the state a watch stream sends to one caller,
 	// just before it is sent: the hub holds what is true for everybody
 	// (report totals, a notice change counter), the caller sees their

@@ -72,6 +72,9 @@ func commands() []*Command {
 		reportCommand(),
 		spoolCommand(),
 		noticeCommand(),
+		fixCommand(),
+		checkCommand(),
+		auditCommand(),
 		{Name: "config", Summary: "Work with the configuration", Sub: []*Command{configCheckCommand()}},
 	}
 }

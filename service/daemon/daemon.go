@@ -13,12 +13,16 @@ import (
 	"time"
 
 	"github.com/firstline-it/firstline/internal/config"
+	"github.com/firstline-it/firstline/internal/fixes/health"
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/localapi/transport"
 	"github.com/firstline-it/firstline/internal/privdir"
+	"github.com/firstline-it/firstline/internal/report"
+	"github.com/firstline-it/firstline/internal/report/delivery"
 	"github.com/firstline-it/firstline/service/api"
 	"github.com/firstline-it/firstline/service/diag"
 	"github.com/firstline-it/firstline/service/events"
+	"github.com/firstline-it/firstline/service/fixes"
 	"github.com/firstline-it/firstline/service/notices"
 	"github.com/firstline-it/firstline/service/reports"
 )
@@ -38,6 +42,12 @@ type Options struct {
 	// Diag replaces the diagnostics in tests (a scripted metrics source);
 	// nil builds them from Config.
 	Diag *diag.Service
+	// HealthInput replaces the health measurements in tests; nil measures
+	// the machine (measure.Gather).
+	HealthInput func(ctx context.Context) health.Input
+	// HealthFirst is the delay of the first background health check
+	// (default: fixes' own, soon after start).
+	HealthFirst time.Duration
 }
 
 // Daemon is the service's running core.
@@ -51,6 +61,7 @@ type Daemon struct {
 	srv     *api.Server
 	reports *reports.Pipeline
 	notices *notices.Service
+	fixes   *fixes.Service
 
 	// stopWork ends the background work (the metrics sampler, report
 	// delivery); work is closed once all of it has returned.
@@ -107,18 +118,26 @@ func (d *Daemon) Start() error {
 	if err != nil {
 		return err
 	}
-	nsvc, err := d.openNotices()
+	nsvc, err := d.openNotices(pipe)
 	if err != nil {
 		pipe.Close()
 		return err
 	}
-	srv := d.newServer(pipe, nsvc)
+	fsvc, err := d.openFixes()
+	if err != nil {
+		pipe.Close()
+		return err
+	}
+	srv := d.newServer(pipe, nsvc, fsvc)
 	ln, err := transport.Listen(d.opts.SocketPath)
 	if err != nil {
 		pipe.Close()
+		if fsvc != nil {
+			fsvc.Close()
+		}
 		return err
 	}
-	d.started, d.srv, d.reports, d.notices = true, srv, pipe, nsvc
+	d.started, d.srv, d.reports, d.notices, d.fixes = true, srv, pipe, nsvc, fsvc
 	ctx, stop := context.WithCancel(context.Background())
 	d.stopWork = stop
 	var work sync.WaitGroup
@@ -136,6 +155,13 @@ func (d *Daemon) Start() error {
 		work.Go(func() {
 			if err := nsvc.Run(ctx); err != nil {
 				d.log.Error("notices stopped", "err", err)
+			}
+		})
+	}
+	if fsvc != nil {
+		work.Go(func() {
+			if err := fsvc.RunHealth(ctx); err != nil {
+				d.log.Error("health checks stopped", "err", err)
 			}
 		})
 	}
@@ -184,6 +210,13 @@ func (d *Daemon) Stop(ctx context.Context) error {
 	if cerr := d.reports.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
+	// Runs still going are stopped (their steps killed) and audited
+	// before the audit log closes.
+	if d.fixes != nil {
+		if cerr := d.fixes.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	d.log.Info("firstline service stopped", "took", time.Since(t0).Round(time.Millisecond), "err", err)
 	return err
 }
@@ -206,21 +239,41 @@ func (d *Daemon) openReports() (*reports.Pipeline, error) {
 	return pipe, nil
 }
 
+// noticeFetchTimeout bounds one request of the feed or its signature.
+const noticeFetchTimeout = 30 * time.Second
+
 // openNotices opens IT notices when a key is configured (without one,
 // nothing could be accepted, and the routes stay out); its state lives in
 // a private folder under the state folder.
-func (d *Daemon) openNotices() (*notices.Service, error) {
+func (d *Daemon) openNotices(pipe *reports.Pipeline) (*notices.Service, error) {
 	cfg := d.opts.Config
 	if !cfg.Notices.Enabled() {
 		return nil, nil
 	}
-	svc, err := notices.New(notices.Options{
-		Config:   cfg.Notices,
-		StateDir: notices.StateDir(cfg.Service.StateDir),
-		DropDir:  cfg.Notices.DropFolder(d.opts.ConfigPath),
-		Hub:      d.hub,
-		Logger:   d.log,
-	})
+	opts := notices.Options{
+		Config:          cfg.Notices,
+		StateDir:        notices.StateDir(cfg.Service.StateDir),
+		DropDir:         cfg.Notices.DropFolder(d.opts.ConfigPath),
+		Hub:             d.hub,
+		RespondInterval: cfg.Notices.ResponsesInterval.Duration(),
+		Logger:          d.log,
+	}
+	if cfg.Notices.CAFile != "" {
+		client, err := delivery.NewHTTPClient(cfg.Notices.CAFile, noticeFetchTimeout)
+		if err != nil {
+			return nil, fmt.Errorf("setting up IT notices: notices.ca_file: %w", err)
+		}
+		opts.Client = client
+	}
+	if cfg.Notices.SendResponses {
+		// The service itself is the reporter: the batch speaks for several
+		// employees, and none of them should see it among their reports.
+		opts.Respond = func(ctx context.Context, s report.Submission) error {
+			_, err := pipe.Submit(ctx, serviceIdentity(), s)
+			return err
+		}
+	}
+	svc, err := notices.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("setting up IT notices: %w", err)
 	}
@@ -228,17 +281,22 @@ func (d *Daemon) openNotices() (*notices.Service, error) {
 }
 
 // newServer builds the LocalAPI server with everything it serves.
-func (d *Daemon) newServer(pipe *reports.Pipeline, nsvc *notices.Service) *api.Server {
+func (d *Daemon) newServer(pipe *reports.Pipeline, nsvc *notices.Service, fsvc *fixes.Service) *api.Server {
 	cfg := d.opts.Config
 	var ns api.Notices
 	if nsvc != nil {
 		ns = nsvc // a nil *Service in the interface would look configured
+	}
+	var fs api.Fixes
+	if fsvc != nil {
+		fs = fsvc
 	}
 	return api.New(api.Options{
 		Diagnostics:    d.diag,
 		Reports:        pipe,
 		ReportSetup:    reports.NewSetup(cfg),
 		Notices:        ns,
+		Fixes:          fs,
 		Version:        d.opts.Version,
 		Dev:            d.opts.Dev,
 		Hub:            d.hub,

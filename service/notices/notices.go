@@ -264,7 +264,10 @@ func (s *Service) View(uid string) (localapi.NoticeView, error) {
 	if err != nil {
 		return localapi.NoticeView{}, err
 	}
-	return toView(core.ComputeView(s.current(), s.opts.Machine, st, s.allow, s.opts.Now())), nil
+	v := toView(core.ComputeView(s.current(), s.opts.Machine, st, s.allow, s.opts.Now()))
+	popups := s.opts.Config.PopupsPerHour
+	v.PopupsPerHour = &popups
+	return v, nil
 }
 
 // Counts are the watch stream's counts for uid; zero when its state

@@ -92,6 +92,10 @@ func TestResponsesTravelBatchedAndOnce(t *testing.T) {
 		t.Errorf("status responses = %+v, want mail-down with 2 acked and 3 sent", st.Responses)
 	}
 
+	if v, _ := f.svc.View("0"); v.PopupsPerHour == nil || *v.PopupsPerHour != 3 {
+		t.Errorf("view's popups_per_hour = %v, want IT's (default) 3", v.PopupsPerHour)
+	}
+
 	// Nothing new: nothing sent.
 	if err := f.svc.sendResponses(ctx); err != nil || len(rec.got) != 1 {
 		t.Fatalf("second flush sent again: %d reports, %v", len(rec.got), err)

@@ -1,0 +1,215 @@
+package fixes
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	core "github.com/firstline-it/firstline/internal/fixes"
+	"github.com/firstline-it/firstline/internal/fixes/audit"
+	"github.com/firstline-it/firstline/internal/fixes/runner"
+	"github.com/firstline-it/firstline/internal/localapi"
+)
+
+// ErrBadRecord is wrapped by errors for a user run whose result does not
+// make sense (an unknown outcome); nothing was recorded.
+var ErrBadRecord = errors.New("the run record is not valid")
+
+// Bounds of a recorded user run. The app sends what its runner produced,
+// which fits easily; anything larger comes from somewhere else and is cut
+// rather than stored whole in a file only root may prune.
+const (
+	maxRecordSteps = 32
+	maxRecordText  = 256
+	maxRecordAge   = 24 * time.Hour
+)
+
+// RecordUserRun appends a user fix the app ran to the audit log, as run by
+// caller (the kernel's identity, never the body's). The id must be a user
+// fix of the catalog for this OS, and the parameters valid for it; anything
+// else is refused with a *runner.RefusedError and the refusal is audited,
+// as the runner does for runs. Recording is rate limited per user like
+// runs are, so a loop cannot fill the log.
+func (s *Service) RecordUserRun(caller runner.Caller, run localapi.FixUserRun) error {
+	now := s.opts.Now()
+	id := run.Result.FixID
+	refuse := func(code runner.Code, format string, args ...any) error {
+		e := &runner.RefusedError{Code: code, FixID: shorten(id, 64), Reason: fmt.Sprintf(format, args...)}
+		s.log.Warn("refused a user fix record", "fix", e.FixID, "uid", caller.UID, "code", string(code), "reason", e.Reason)
+		rec := audit.Record{
+			UID: caller.UID, User: caller.Name, Runner: string(core.RunsAsUser), FixID: e.FixID,
+			Params: sentParams(run.Params), Start: now, End: now, Result: audit.ResultRefused,
+			Code: string(code), Reason: e.Reason,
+		}
+		if err := s.audit.Append(rec); err != nil {
+			return errors.Join(e, fmt.Errorf("auditing a refused user fix record: %w", err))
+		}
+		return e
+	}
+	if ok, wait := s.records.allow(caller.UID); !ok {
+		return refuse(runner.CodeRateLimited, "too many fixes recorded in a short time; try again in %s", wait.Round(time.Second))
+	}
+	fix, err := s.catalog.Lookup(id)
+	switch {
+	case errors.Is(err, core.ErrDisabled):
+		return refuse(runner.CodeDisabled, "IT has turned this fix off")
+	case err != nil:
+		return refuse(runner.CodeUnknownFix, "there is no such fix")
+	case fix.RunsAs != core.RunsAsUser:
+		return refuse(runner.CodeWrongRunner, "this is a %s fix; only user fixes are recorded for the app", fix.RunsAs)
+	case !fix.AppliesTo(s.opts.Platform.GOOS):
+		return refuse(runner.CodeWrongOS, "this fix is not for %s", s.opts.Platform.GOOS)
+	}
+	values, err := fix.Values(run.Params)
+	if err != nil {
+		return refuse(runner.CodeBadParams, "%s", err.Error())
+	}
+	rec, err := userRecord(caller, &fix, values, run.Result, now)
+	if err != nil {
+		return err
+	}
+	if err := s.audit.Append(rec); err != nil {
+		return fmt.Errorf("recording user fix %s: %w", fix.ID, err)
+	}
+	s.log.Info("user fix recorded", "fix", fix.ID, "uid", caller.UID, "result", rec.Result)
+	return nil
+}
+
+// userRecord builds the audit record of a user run, bounding what the app
+// sent: times near now, a known outcome, a few steps with short texts.
+func userRecord(caller runner.Caller, fix *core.Fix, values core.Values, res localapi.FixResult, now time.Time) (audit.Record, error) {
+	if res.Outcome != audit.ResultSuccess && res.Outcome != audit.ResultFailed {
+		return audit.Record{}, fmt.Errorf("%w: outcome %q is neither success nor failed", ErrBadRecord, shorten(res.Outcome, 16))
+	}
+	start, end := res.Start, res.End
+	if start.IsZero() || start.After(now) || now.Sub(start) > maxRecordAge {
+		start = now
+	}
+	if end.Before(start) || end.After(now) {
+		end = now
+	}
+	rec := audit.Record{
+		UID: caller.UID, User: caller.Name, Runner: string(core.RunsAsUser), FixID: fix.ID,
+		Params: values.Map(), Start: start, End: end, Result: res.Outcome,
+		ReclaimedBytes: max(res.ReclaimedBytes, 0),
+	}
+	if len(rec.Params) == 0 {
+		rec.Params = nil
+	}
+	if res.Outcome == audit.ResultFailed {
+		rec.Reason = shorten(res.Message, maxRecordText)
+		if res.FailedStep > 0 && res.FailedStep <= len(fix.Steps) {
+			rec.FailedStep = res.FailedStep
+		}
+	}
+	for i, st := range res.Steps {
+		if i == maxRecordSteps {
+			break
+		}
+		step := audit.Step{N: i + 1, Kind: shorten(st.Kind, 32), Status: stepStatus(st.Status),
+			Error: shorten(st.Error, maxRecordText)}
+		if st.Exit != nil {
+			exit := *st.Exit
+			step.Exit = &exit
+		}
+		rec.Steps = append(rec.Steps, step)
+	}
+	return rec, nil
+}
+
+// stepStatus keeps the statuses a runner produces and marks the rest.
+func stepStatus(s string) string {
+	switch runner.StepStatus(s) {
+	case runner.StepOK, runner.StepFailed, runner.StepSkipped:
+		return s
+	}
+	return "unknown"
+}
+
+// sentParams is what a refused request sent, shortened for the log.
+func sentParams(sent map[string]string) map[string]string {
+	if len(sent) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range sent {
+		if len(out) == core.MaxParams {
+			out["…"] = fmt.Sprintf("%d more", len(sent)-core.MaxParams)
+			break
+		}
+		out[shorten(k, 32)] = shorten(v, 64)
+	}
+	return out
+}
+
+// shorten cuts s to at most n bytes of valid UTF-8, marking the cut.
+func shorten(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("…(%d bytes)", len(s))
+}
+
+// limiter is a token bucket per uid.
+type limiter struct {
+	burst  float64
+	refill time.Duration
+	now    func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// maxBuckets bounds the memory of the limiter: full buckets are dropped
+// when there are more (a machine has a handful of users; a flood of uids
+// is not possible from a local socket, but cost stays bounded anyway).
+const maxBuckets = 1024
+
+func newLimiter(burst int, refill time.Duration, now func() time.Time) *limiter {
+	return &limiter{burst: float64(burst), refill: refill, now: now, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for uid, or says how long until one is earned.
+func (l *limiter) allow(uid string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b := l.buckets[uid]
+	if b == nil {
+		if len(l.buckets) >= maxBuckets {
+			l.prune(now)
+		}
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[uid] = b
+	}
+	if elapsed := now.Sub(b.last); elapsed > 0 {
+		b.tokens = min(l.burst, b.tokens+float64(elapsed)/float64(l.refill))
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false, time.Duration((1 - b.tokens) * float64(l.refill))
+	}
+	b.tokens--
+	return true, 0
+}
+
+func (l *limiter) prune(now time.Time) {
+	for uid, b := range l.buckets {
+		if b.tokens+float64(now.Sub(b.last))/float64(l.refill) >= l.burst {
+			delete(l.buckets, uid)
+		}
+	}
+}
