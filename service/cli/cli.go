@@ -165,7 +165,7 @@ func printCommands(w io.Writer, prog string, cmds []*Command) {
 		fmt.Fprintf(w, "  %-16s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintf(w, "\nRun '%s <command> --help' for a command's flags.\n", prog)
-	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failed (status: dead or restarting), 2 usage, 3 not running, 4 not installed, 77 needs root/administrator, 78 bad configuration.")
+	fmt.Fprintln(w, "Exit codes: 0 ok, 1 failed (status: dead or restarting), 2 usage, 3 not running, 4 not installed, 69 unavailable (fix turned off or missing here), 75 try later (fix busy or rate limited), 77 needs root/administrator, 78 bad configuration; check: the Nagios plugin codes 0-3.")
 }
 
 // noArgs is for commands that take no positional arguments.

@@ -382,8 +382,12 @@ func writeFixInfo(w io.Writer, f *localapi.FixInfo) {
 	}
 	if len(f.Params) > 0 {
 		fmt.Fprintln(w, "\nParameters (--param NAME=VALUE):")
+		width := 0
 		for _, p := range f.Params {
-			fmt.Fprintf(w, "  %s  %s: %s", p.Name, p.Label, paramBounds(p))
+			width = max(width, len(p.Name))
+		}
+		for _, p := range f.Params {
+			fmt.Fprintf(w, "  %-*s  %s: %s", width, p.Name, p.Label, paramBounds(p))
 			if p.Default != "" {
 				fmt.Fprintf(w, ", default %s", p.Default)
 			}

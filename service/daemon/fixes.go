@@ -70,6 +70,7 @@ func (d *Daemon) devFixes(opts *fixes.Options) error {
 	opts.Builtins = devBuiltins(builtin.Current())
 	base := filepath.Join(d.opts.Config.Service.StateDir, "dev-sandbox")
 	opts.Roots = map[string]string{"temp": filepath.Join(base, "tmp"), "var-tmp": filepath.Join(base, "var-tmp")}
+	opts.AgeByModTime = true
 	for _, dir := range opts.Roots {
 		if err := seedSandbox(dir, time.Now()); err != nil {
 			return fmt.Errorf("preparing the dev sandbox of the fixes: %w", err)

@@ -36,6 +36,9 @@ type Options struct {
 	// Roots map the allow-listed roots of system fixes to folders; nil
 	// means the OS's (dev mode points them at a sandbox).
 	Roots map[string]string
+	// AgeByModTime is runner.Options.AgeByModTime: only for the dev
+	// sandbox, whose seeded files cannot have an old change time.
+	AgeByModTime bool
 	// AuditPath is the audit log; required.
 	AuditPath string
 	Logger    *slog.Logger
@@ -153,7 +156,8 @@ func New(opts Options) (*Service, error) {
 	}
 	run, err := runner.New(runner.Options{
 		Catalog: cat, RunsAs: core.RunsAsSystem, Platform: opts.Platform, Roots: opts.Roots,
-		Audit: alog, Logger: log, Now: opts.Now, RateBurst: opts.RateBurst, RateRefill: opts.RateRefill,
+		AgeByModTime: opts.AgeByModTime,
+		Audit:        alog, Logger: log, Now: opts.Now, RateBurst: opts.RateBurst, RateRefill: opts.RateRefill,
 	})
 	if err != nil {
 		alog.Close()

@@ -124,7 +124,7 @@ func TestNagiosAll(t *testing.T) {
 	}
 	out, exit := NagiosAll(rs)
 	want := "FIRSTLINE CRITICAL - 2 of 3 checks need attention: disk WARNING, firewall CRITICAL" +
-		" | disk_free_pct=8;10;5 dns_dns_ok=1 firewall_firewall_on=0\n" +
+		" | disk_free_pct=8;10;5 dns_ok=1 firewall_on=0\n" +
 		"FIRSTLINE DISK WARNING - 8% free on /\n" +
 		"FIRSTLINE DNS OK - name lookups work\n" +
 		"FIRSTLINE FIREWALL CRITICAL - the firewall is off\n"

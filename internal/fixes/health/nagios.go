@@ -69,7 +69,8 @@ func Nagios(r Result) (string, int) {
 
 // NagiosAll renders several results as one plugin run: a status line with
 // the worst status and what is not ok, every check's performance data
-// (labels prefixed with the check's name, so they stay unique), then one
+// (labels prefixed with the check's name unless they start with it, so
+// they stay unique), then one
 // line per check. The exit code is the worst status.
 func NagiosAll(rs []Result) (string, int) {
 	worst := Worst(rs)
@@ -79,7 +80,9 @@ func NagiosAll(rs []Result) (string, int) {
 			bad = append(bad, r.Name+" "+r.Status.String())
 		}
 		for _, p := range r.Perf {
-			p.Label = r.Name + "_" + p.Label
+			if !strings.HasPrefix(p.Label, r.Name+"_") {
+				p.Label = r.Name + "_" + p.Label // "dns_ok" stays, "free_pct" becomes "disk_free_pct"
+			}
 			perf = append(perf, p.String())
 		}
 		line, _ := Nagios(Result{Name: r.Name, Status: r.Status, Summary: r.Summary})

@@ -25,6 +25,7 @@ const (
 // sweep is one RemoveOld step in progress.
 type sweep struct {
 	cutoff  time.Time
+	age     func(fs.FileInfo) time.Time
 	pattern string
 	exclude []string
 	line    func(string)
@@ -48,7 +49,7 @@ func (st *run) removeOld(ctx context.Context, sr *StepResult, s fixes.RemoveOld)
 		sr.Status, sr.Err = StepFailed, fmt.Sprintf("the folder %s is not available to this runner", s.Root)
 		return
 	}
-	sw := &sweep{cutoff: st.r.now().Add(-s.OlderThan), pattern: s.Pattern, exclude: s.Exclude, line: out.note}
+	sw := &sweep{cutoff: st.r.now().Add(-s.OlderThan), age: st.r.age, pattern: s.Pattern, exclude: s.Exclude, line: out.note}
 	if sw.pattern == "" {
 		sw.pattern = "*"
 	}
@@ -218,12 +219,12 @@ func (sw *sweep) entry(ctx context.Context, dir *os.Root, shown, name string, to
 			return
 		}
 		sub.Close()
-		if fi.ModTime().Before(sw.cutoff) {
+		if sw.age(fi).Before(sw.cutoff) {
 			// Only succeeds when the walk emptied it.
 			_ = dir.Remove(name)
 		}
 	case mode.IsRegular(), mode&fs.ModeSymlink != 0:
-		if !fi.ModTime().Before(sw.cutoff) || !sw.matches(name) {
+		if !sw.age(fi).Before(sw.cutoff) || !sw.matches(name) {
 			return
 		}
 		// Remove unlinks the name itself: a link is deleted, its target

@@ -28,7 +28,9 @@ func setLinkTime(t *testing.T, path string, mtime time.Time) {
 // TestRemoveOldSandbox cleans a root full of old and new files, links
 // pointing outside, a socket-like FIFO and excluded folders.
 func TestRemoveOldSandbox(t *testing.T) {
-	now := time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC)
+	// The runner's clock runs 40 days ahead: a test cannot age a file's
+	// change time, but it can make the present look old.
+	now := time.Now().Add(40 * 24 * time.Hour)
 	old := now.Add(-30 * 24 * time.Hour)
 	root := t.TempDir()
 	outside := t.TempDir()
@@ -103,6 +105,27 @@ func TestRemoveOldSandbox(t *testing.T) {
 	}
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "Deleted 6 files, 1.3 KB freed") {
 		t.Errorf("summary line %q", last)
+	}
+}
+
+// TestUnpackedOldDatesAreNotOld: a file whose dates say ten years but
+// which arrived today (unpacked, copied) is kept; a runner told to judge by
+// modification time alone deletes it.
+func TestUnpackedOldDatesAreNotOld(t *testing.T) {
+	for _, byMod := range []bool{false, true} {
+		root := t.TempDir()
+		mustWrite(t, filepath.Join(root, "unpacked", "README"), 100, time.Now().AddDate(-10, 0, 0))
+		fix := execFix("clean", fixes.RemoveOld{Root: "temp", OlderThan: 24 * time.Hour})
+		r, _ := newTestRunner(t, nil, fixes.RunsAsSystem, catalogOf(fix), func(o *Options) {
+			o.Roots, o.AgeByModTime = map[string]string{"temp": root}, byMod
+		})
+		res, err := r.Run(context.Background(), Request{FixID: "clean", Caller: alice()}, nil)
+		if err != nil || res.Outcome != Success {
+			t.Fatal(err, res)
+		}
+		if kept := exists(filepath.Join(root, "unpacked", "README")); kept == byMod {
+			t.Errorf("AgeByModTime %v: kept = %v", byMod, kept)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
@@ -77,6 +78,13 @@ type Options struct {
 	// OutputCap bounds what one step's output keeps and streams, in
 	// bytes; zero means 64 KiB.
 	OutputCap int
+	// AgeByModTime judges a file's age for clean-up steps by its
+	// modification time alone. By default a file is old only when its
+	// modification and change times (creation time on Windows) both are,
+	// as systemd-tmpfiles does: an archive unpacked this morning keeps its
+	// ten-year-old dates, and must not count as ten years old. Only a demo
+	// sandbox or a test, which cannot age a change time, sets this.
+	AgeByModTime bool
 	// Conditions answers WaitFor and Check; nil means the built-in checks.
 	Conditions Conditions
 	// Apps quits and starts user apps; nil means the OS's.
@@ -106,6 +114,7 @@ type Runner struct {
 	now       func() time.Time
 	limiter   *limiter
 	outputCap int
+	age       func(fs.FileInfo) time.Time
 	conds     Conditions
 	apps      Apps
 
@@ -137,10 +146,14 @@ func New(opts Options) (*Runner, error) {
 		logger:    opts.Logger,
 		now:       opts.Now,
 		outputCap: opts.OutputCap,
+		age:       lastChanged,
 		conds:     opts.Conditions,
 		apps:      opts.Apps,
 		mapPath:   func(p string) string { return p },
 		running:   map[string]bool{},
+	}
+	if opts.AgeByModTime {
+		r.age = fs.FileInfo.ModTime
 	}
 	if r.platform.GOOS == "" {
 		r.platform = fixes.CurrentPlatform()
