@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -81,6 +82,7 @@ func run() int {
 		defer inst.Close()
 	}
 
+	fixesDir := "" // the installed service's fixes.d
 	if *dev {
 		svc, err := startDevService(log)
 		if err != nil {
@@ -90,6 +92,9 @@ func run() int {
 		defer svc.stop()
 		*socket = svc.socket
 		*open = true
+		// The dev service reads no fixes.d; the app's user fixes must not
+		// either, or the two would list different catalogs.
+		fixesDir = filepath.Join(svc.dir, "fixes.d")
 	}
 
 	// Without a tray host (GNOME lacking the AppIndicator extension) the icon
@@ -113,7 +118,7 @@ func run() int {
 	client := localapi.NewClient(*socket)
 	defer client.Close()
 	opts := app.Options{OpenWindow: *open, Dev: *dev, SocketPath: *socket, Version: version, Logger: log,
-		NoTrayHost: !hasTray}
+		NoTrayHost: !hasTray, FixesDir: fixesDir}
 	if !*dev {
 		if login, err := autostart.ForThisProgram(); err == nil {
 			opts.Login = login

@@ -17,9 +17,11 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"github.com/firstline-it/firstline/app/computer"
+	"github.com/firstline-it/firstline/app/fixespage"
 	"github.com/firstline-it/firstline/app/gethelp"
 	"github.com/firstline-it/firstline/app/gethelp/screen"
 	"github.com/firstline-it/firstline/app/handover"
+	"github.com/firstline-it/firstline/app/healthpanel"
 	"github.com/firstline-it/firstline/app/link"
 	"github.com/firstline-it/firstline/app/myreports"
 	"github.com/firstline-it/firstline/app/nav"
@@ -70,6 +72,10 @@ type Options struct {
 	// NoticeCap is the most notice popups an hour; 0 means
 	// notify.DefaultCap.
 	NoticeCap int
+	// FixesDir is the fixes.d folder the service reads, which the app
+	// reads too for the fixes it runs itself; "" means the installed
+	// service's (catalog.DefaultDir).
+	FixesDir string
 }
 
 // ReportBackend is the service's report routes as the app uses them;
@@ -106,6 +112,9 @@ type App struct {
 	notices  *noticespage.Page
 	notifier *notify.Notifier
 	desktop  *notify.Desktop
+	// fixes and health exist when the backend serves fixes and checks.
+	fixes  *fixespage.Page
+	health *healthpanel.Panel
 
 	// Touched only on the UI goroutine.
 	win  *window.Window
@@ -147,8 +156,58 @@ func New(fa fyne.App, be Backend, opts Options) *App {
 	if src, ok := be.(noticespage.Source); ok {
 		a.newNoticesPage(src, &info)
 	}
+	if svc, ok := be.(fixespage.Service); ok {
+		a.newFixesPage(svc, &info)
+	}
+	if src, ok := be.(healthpanel.Source); ok {
+		a.newHealthPanel(src, &info)
+	}
 	a.win = window.New(fa, info)
 	return a
+}
+
+// newFixesPage creates the Fixes page: system fixes run in the service,
+// user fixes in a runner of the app's own, recorded by the service.
+func (a *App) newFixesPage(svc fixespage.Service, info *window.Info) {
+	log := a.log.With("component", "fixes")
+	router := &fixespage.Router{Service: svc, Caller: fixespage.CurrentCaller(), Logger: log}
+	cat, run, err := fixespage.NewLocal(fixespage.LocalOptions{Dir: a.opts.FixesDir, Logger: log})
+	if err != nil {
+		// System fixes still work; the user fixes show as unavailable.
+		log.Warn("the fixes that run in the app are not available", "err", err)
+	} else {
+		router.Local, router.Catalog = run, cat
+	}
+	opts := fixespage.Options{Source: router, Do: a.opts.Do, Logger: log}
+	if a.gethelp != nil {
+		opts.GetHelp = a.getHelpWith
+	}
+	a.fixes = fixespage.New(opts)
+	info.Fixes = a.fixes
+}
+
+// newHealthPanel creates the health checks on Home.
+func (a *App) newHealthPanel(src healthpanel.Source, info *window.Info) {
+	opts := healthpanel.Options{Source: src, Do: a.opts.Do, Logger: a.log.With("component", "health")}
+	if a.fixes != nil {
+		opts.OpenFix = a.openFix
+	}
+	a.health = healthpanel.New(opts)
+	info.Health = a.health
+}
+
+// openFix shows the Fixes page on fix id (a health check's "Fix it").
+// Call on the UI goroutine.
+func (a *App) openFix(id string) {
+	a.fixes.Open(id)
+	a.win.Show(nav.Fixes)
+}
+
+// getHelpWith opens Get help with text in the description ("Still
+// broken? Get help"). Call on the UI goroutine.
+func (a *App) getHelpWith(text string) {
+	a.gethelp.Prefill(text)
+	a.win.Show(nav.GetHelp)
 }
 
 // newNoticesPage creates the Notices page and the desktop notifications
@@ -321,6 +380,12 @@ func (a *App) close() {
 	if a.notices != nil {
 		a.notices.Close()
 	}
+	if a.fixes != nil {
+		a.fixes.Close()
+	}
+	if a.health != nil {
+		a.health.Close()
+	}
 	if a.outbox != nil {
 		if err := a.outbox.Close(); err != nil {
 			a.log.Warn("closing the folder of unsent reports", "err", err)
@@ -426,6 +491,7 @@ func (a *App) apply(next link.Snapshot) {
 	}
 	changed := reportCounts(next) != reportCounts(a.snap)
 	noticesChanged := noticeCounts(next) != noticeCounts(a.snap)
+	healthChanged := healthCounts(next) != healthCounts(a.snap)
 	a.snap = next
 	a.render()
 	if changed {
@@ -436,6 +502,18 @@ func (a *App) apply(next link.Snapshot) {
 		// and the notifier pops what is new.
 		a.notices.Refresh()
 	}
+	if healthChanged && a.health != nil && next.Live != nil {
+		// A check changed its verdict in the service: Home shows which.
+		a.health.Refresh()
+	}
+}
+
+// healthCounts is what the event stream says about the health checks.
+func healthCounts(s link.Snapshot) localapi.HealthSummary {
+	if s.Live == nil {
+		return localapi.HealthSummary{Critical: -1}
+	}
+	return s.Live.Health
 }
 
 // openNotices brings the window forward on the Notices page: a critical
@@ -485,6 +563,7 @@ func trayState(s link.Snapshot) tray.State {
 		ts.Notices = s.Live.Notices.Unread
 		ts.Critical = s.Live.Notices.Critical
 		ts.ReportsNeedAttention = s.Live.Reports.NeedsAttention
+		ts.HealthCritical = s.Live.Health.Critical
 	}
 	return ts
 }

@@ -18,6 +18,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,6 +188,26 @@ func (p *Page) Show() {
 		p.reset()
 	}
 	p.refreshAttachments()
+}
+
+// Prefill puts text in the description, after what the employee had
+// written already: "Still broken? Get help" on the Fixes page starts a
+// report with what the fix did. A report's result on screen gives way to a
+// fresh form.
+func (p *Page) Prefill(text string) {
+	if p.state.Result != nil {
+		p.reset()
+	}
+	form := p.f.read(p.state.Form)
+	if strings.TrimSpace(form.Text) != "" {
+		text = strings.TrimRight(form.Text, "\n") + "\n\n" + text
+	}
+	form.Text = text
+	p.state.Form = form
+	p.state.Problem = ""
+	p.syncFields()
+	p.dirty = true
+	p.render()
 }
 
 // Leave is called when the employee leaves the page or closes the window:

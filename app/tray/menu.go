@@ -25,6 +25,9 @@ type State struct {
 	// ReportsNeedAttention counts reports IT could not take without the
 	// employee's help.
 	ReportsNeedAttention int
+	// HealthCritical counts the health checks that are critical; warnings
+	// do not badge the icon, so the badge keeps meaning "act now".
+	HealthCritical int
 }
 
 // Actions are what the menu's items do.
@@ -50,17 +53,32 @@ func Menu(s State, act Actions) *fyne.Menu {
 	quit := fyne.NewMenuItem("Quit", act.Quit)
 	quit.IsQuit = true
 
-	return fyne.NewMenu("Firstline",
+	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Get help…", open(nav.GetHelp)),
 		fyne.NewMenuItem("Fixes", open(nav.Fixes)),
 		fyne.NewMenuItem(noticesLabel(s), open(nav.Notices)),
 		fyne.NewMenuItem(reportsLabel(s), open(nav.Reports)),
+	}
+	// The badge is never unexplained: the item says why and leads to
+	// Home, where each problem has its "Fix it".
+	if s.HealthCritical > 0 {
+		items = append(items, fyne.NewMenuItem(healthLabel(s), open(nav.Home)))
+	}
+	items = append(items,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open Firstline", open(nav.Home)),
 		status,
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
+	return fyne.NewMenu("Firstline", items...)
+}
+
+func healthLabel(s State) string {
+	if s.HealthCritical == 1 {
+		return "1 problem on this computer…"
+	}
+	return fmt.Sprintf("%d problems on this computer…", s.HealthCritical)
 }
 
 func noticesLabel(s State) string {
@@ -87,7 +105,7 @@ func Icon(s State) assets.TrayVariant {
 	switch {
 	case s.Service == link.Down || s.Service == link.NotResponding:
 		return assets.TrayOffline
-	case s.Notices > 0 || s.Critical > 0 || s.ReportsNeedAttention > 0:
+	case s.Notices > 0 || s.Critical > 0 || s.ReportsNeedAttention > 0 || s.HealthCritical > 0:
 		return assets.TrayAttention
 	}
 	return assets.TrayNormal

@@ -119,3 +119,44 @@ func TestMenuItemsOpenTheirSection(t *testing.T) {
 		t.Errorf("Quit called %d times, want 1", quits)
 	}
 }
+
+func TestHealthBadgeOnlyWhileCritical(t *testing.T) {
+	tests := []struct {
+		name  string
+		state State
+		item  string // the health item, "" for none
+		icon  assets.TrayVariant
+	}{
+		{"nothing critical", State{Service: link.Up}, "", assets.TrayNormal},
+		{"one critical", State{Service: link.Up, HealthCritical: 1}, "1 problem on this computer…", assets.TrayAttention},
+		{"three critical", State{Service: link.Up, HealthCritical: 3}, "3 problems on this computer…", assets.TrayAttention},
+		{"service away wins", State{Service: link.Down, HealthCritical: 1}, "1 problem on this computer…", assets.TrayOffline},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var opened []nav.Section
+			m := Menu(tt.state, Actions{Open: func(s nav.Section) { opened = append(opened, s) }, Quit: func() {}})
+			got, _ := labels(m)
+			has := tt.item != "" && slices.Contains(got, tt.item)
+			if tt.item != "" && !has {
+				t.Errorf("menu %q lacks %q", got, tt.item)
+			}
+			if tt.item == "" && len(got) != 9 {
+				t.Errorf("menu without critical checks has %d items: %q", len(got), got)
+			}
+			if has {
+				for _, it := range m.Items {
+					if it.Label == tt.item {
+						it.Action()
+					}
+				}
+				if !slices.Equal(opened, []nav.Section{nav.Home}) {
+					t.Errorf("health item opened %v, want Home", opened)
+				}
+			}
+			if got := Icon(tt.state); got != tt.icon {
+				t.Errorf("icon %v, want %v", got, tt.icon)
+			}
+		})
+	}
+}

@@ -25,11 +25,9 @@ type env struct {
 // build returns the page for sec as it stands in s.
 func build(sec nav.Section, s link.Snapshot, e env) fyne.CanvasObject {
 	switch sec {
-	case nav.Fixes:
-		return comingPage(sec, s)
 	case nav.About:
 		return aboutPage(s, e)
-	case nav.Computer, nav.GetHelp, nav.Reports, nav.Notices:
+	case nav.Computer, nav.GetHelp, nav.Reports, nav.Notices, nav.Fixes:
 		if p := e.page(sec); p != nil {
 			return p.Object()
 		}
@@ -45,10 +43,18 @@ func homePage(s link.Snapshot, e env) fyne.CanvasObject {
 	if e.NoTrayHost {
 		parts = append(parts, ui.Para(noTrayNote))
 	}
-	parts = append(parts,
-		servicePanel(describeService(s, e.Info), e.clip),
-		contactPanel("Contact IT", s.Support()),
-	)
+	service := servicePanel(describeService(s, e.Info), e.clip)
+	switch {
+	case e.Health == nil:
+		parts = append(parts, service)
+	case s.State == link.Up:
+		// The checks are what the employee came for; the service line
+		// is only news when it is away.
+		parts = append(parts, e.Health.Object(), service)
+	default:
+		parts = append(parts, service, e.Health.Object())
+	}
+	parts = append(parts, contactPanel("Contact IT", s.Support()))
 	return ui.Page("Home", parts...)
 }
 

@@ -16,6 +16,8 @@ func sidebarLabel(sec nav.Section, s link.Snapshot) string {
 	n := 0
 	if s.Live != nil {
 		switch sec {
+		case nav.Home:
+			n = s.Live.Health.Critical
 		case nav.Notices:
 			n = max(s.Live.Notices.Unread, s.Live.Notices.Critical)
 		case nav.Reports:

@@ -58,6 +58,11 @@ type Info struct {
 	Reports Page
 	// Notices is the Notices page; nil shows what is coming.
 	Notices Page
+	// Fixes is the Fixes page; nil shows what is coming.
+	Fixes Page
+	// Health is the health checks on Home, run again each time Home is
+	// shown; nil leaves them out.
+	Health Page
 }
 
 // Page is a page that keeps its own state and loads it when shown.
@@ -92,6 +97,10 @@ func (i Info) page(sec nav.Section) Page {
 		return i.Reports
 	case nav.Notices:
 		return i.Notices
+	case nav.Fixes:
+		return i.Fixes
+	case nav.Home:
+		return i.Health
 	}
 	return nil
 }
