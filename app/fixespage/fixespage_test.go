@@ -583,3 +583,19 @@ func TestHelpTextIsShortened(t *testing.T) {
 		t.Errorf("help text of %d characters", n)
 	}
 }
+
+func TestNothingRanIsNotCalledWorked(t *testing.T) {
+	skipped := localapi.FixStepResult{Status: "skipped"}
+	for _, tc := range []struct {
+		steps []localapi.FixStepResult
+		want  bool
+	}{
+		{nil, false},
+		{[]localapi.FixStepResult{skipped, skipped}, true},
+		{[]localapi.FixStepResult{skipped, {Status: "ok"}}, false},
+	} {
+		if got := nothingRan(&localapi.FixResult{Outcome: "success", Steps: tc.steps}); got != tc.want {
+			t.Errorf("nothingRan(%+v) = %v, want %v", tc.steps, got, tc.want)
+		}
+	}
+}

@@ -29,6 +29,7 @@ const (
 	PhraseDryRun      = "What this will do"
 	PhraseUnavailable = "not available on this computer"
 	PhraseWorked      = "It worked"
+	PhraseNothingRan  = "Nothing needed doing"
 	PhraseFailed      = "It did not work"
 	PhraseNoMatch     = "No fix matches"
 	PhraseHistory     = "Your earlier fixes"
@@ -304,6 +305,17 @@ func progressPanel(r *Run, w widgets) fyne.CanvasObject {
 	return ui.Panel("Running", theme.MediaPlayIcon(), w.progLine, w.progBar, outputBox(w))
 }
 
+// nothingRan says every step was skipped: the programs the fix uses are
+// not on this computer, so "It worked" would be a promise nothing kept.
+func nothingRan(res *localapi.FixResult) bool {
+	for _, s := range res.Steps {
+		if s.Status != "skipped" {
+			return false
+		}
+	}
+	return len(res.Steps) > 0
+}
+
 // outputBox is the run's output, set off like code.
 func outputBox(w widgets) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -316,6 +328,9 @@ func resultPanel(f localapi.FixInfo, r *Run, a actions, w widgets) fyne.CanvasOb
 	ok := res.Outcome == "success"
 	var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	title := PhraseWorked
+	if ok && nothingRan(res) {
+		title, icon = PhraseNothingRan, theme.InfoIcon()
+	}
 	if !ok {
 		title, icon = PhraseFailed, theme.NewErrorThemedResource(theme.ErrorIcon())
 	}

@@ -56,10 +56,24 @@ func (r *Runner) execute(ctx context.Context, fix *fixes.Fix, plan *fixes.Plan, 
 		return res
 	}
 	res.Message = "Done."
+	if allSkipped(res.Steps) {
+		// Saying "Done" when nothing ran would send the employee away
+		// believing something was repaired.
+		res.Message = "Nothing to do on this computer: the programs this fix uses are not installed."
+	}
 	if res.Reclaimed > 0 {
 		res.Message = fmt.Sprintf("Done: %s freed.", humanBytes(res.Reclaimed))
 	}
 	return res
+}
+
+func allSkipped(steps []StepResult) bool {
+	for _, s := range steps {
+		if s.Status != StepSkipped {
+			return false
+		}
+	}
+	return len(steps) > 0
 }
 
 // report runs one step between its progress events and adds its result.

@@ -589,3 +589,22 @@ func TestNewChecksOptions(t *testing.T) {
 		t.Error("bad runs_as accepted")
 	}
 }
+
+func TestNothingInstalledIsNotCalledDone(t *testing.T) {
+	sb := newSandbox(t)
+	sb.recorder("/usr/bin/present", "")
+	for _, tc := range []struct {
+		steps []fixes.Step
+		want  string
+	}{
+		{[]fixes.Step{fixes.Exec{Path: "/usr/bin/missing", SkipIfMissing: true}, fixes.Exec{Path: "/usr/sbin/gone", SkipIfMissing: true}}, "Nothing to do"},
+		{[]fixes.Step{fixes.Exec{Path: "/usr/bin/missing", SkipIfMissing: true}, fixes.Exec{Path: "/usr/bin/present"}}, "Done."},
+	} {
+		fix := execFix("skip", tc.steps...)
+		r, _ := newTestRunner(t, sb, fixes.RunsAsSystem, catalogOf(fix), nil)
+		res, err := r.Run(context.Background(), Request{FixID: "skip", Caller: alice()}, nil)
+		if err != nil || res.Outcome != Success || !strings.HasPrefix(res.Message, tc.want) {
+			t.Errorf("%d steps: %+v, %v; want a message starting %q", len(tc.steps), res, err, tc.want)
+		}
+	}
+}
