@@ -3,7 +3,6 @@ package api
 import (
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/firstline-it/firstline/internal/localapi/transport"
 )
@@ -49,25 +48,3 @@ func TestQuotaIsFairAndKeepsSlotsForAdmins(t *testing.T) {
 	}
 }
 
-func TestThrottleBurstThenRefill(t *testing.T) {
-	now := time.Unix(0, 0)
-	th := newThrottle(3, 10*time.Second, func() time.Time { return now })
-	for i := range 3 {
-		if ok, _ := th.allow("65534"); !ok {
-			t.Fatalf("line %d of the burst suppressed", i)
-		}
-	}
-	for range 100 {
-		if ok, _ := th.allow("65534"); ok {
-			t.Fatal("line past the burst allowed")
-		}
-	}
-	if ok, _ := th.allow("0"); !ok {
-		t.Fatal("another uid was throttled by the first")
-	}
-	now = now.Add(10 * time.Second)
-	ok, suppressed := th.allow("65534")
-	if !ok || suppressed != 100 {
-		t.Fatalf("after refill: ok=%v suppressed=%d, want true 100", ok, suppressed)
-	}
-}

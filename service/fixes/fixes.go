@@ -21,6 +21,7 @@ import (
 	"github.com/firstline-it/firstline/internal/fixes/health"
 	"github.com/firstline-it/firstline/internal/fixes/runner"
 	"github.com/firstline-it/firstline/internal/localapi"
+	"github.com/firstline-it/firstline/internal/ratelimit"
 )
 
 // Options configure a Service. Zero values pick the defaults noted.
@@ -79,7 +80,7 @@ type Service struct {
 	problems []string
 	audit    *audit.Log
 	runner   *runner.Runner
-	records  *limiter // recorded user runs, per uid
+	records  *ratelimit.PerKey // recorded user runs, per uid
 
 	// ctx is what runs execute under: a run goes on when its caller
 	// hangs up, and ends only when the service closes.
@@ -166,7 +167,7 @@ func New(opts Options) (*Service, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		opts: opts, log: log, catalog: cat, problems: problems, audit: alog, runner: run,
-		records: newLimiter(opts.RateBurst, opts.RateRefill, opts.Now),
+		records: ratelimit.New(opts.RateBurst, opts.RateRefill, opts.Now),
 		ctx:     ctx, cancel: cancel, gathering: make(chan struct{}, 1),
 	}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -49,8 +48,8 @@ func (s *Service) RecordUserRun(caller runner.Caller, run localapi.FixUserRun) e
 		}
 		return e
 	}
-	if ok, wait := s.records.allow(caller.UID); !ok {
-		return refuse(runner.CodeRateLimited, "too many fixes recorded in a short time; try again in %s", wait.Round(time.Second))
+	if d := s.records.Allow(caller.UID); !d.OK {
+		return refuse(runner.CodeRateLimited, "too many fixes recorded in a short time; try again in %s", d.Wait.Round(time.Second))
 	}
 	fix, err := s.catalog.Lookup(id)
 	switch {
@@ -156,60 +155,4 @@ func shorten(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + fmt.Sprintf("…(%d bytes)", len(s))
-}
-
-// limiter is a token bucket per uid.
-type limiter struct {
-	burst  float64
-	refill time.Duration
-	now    func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-// maxBuckets bounds the memory of the limiter: full buckets are dropped
-// when there are more (a machine has a handful of users; a flood of uids
-// is not possible from a local socket, but cost stays bounded anyway).
-const maxBuckets = 1024
-
-func newLimiter(burst int, refill time.Duration, now func() time.Time) *limiter {
-	return &limiter{burst: float64(burst), refill: refill, now: now, buckets: map[string]*bucket{}}
-}
-
-// allow takes a token for uid, or says how long until one is earned.
-func (l *limiter) allow(uid string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	b := l.buckets[uid]
-	if b == nil {
-		if len(l.buckets) >= maxBuckets {
-			l.prune(now)
-		}
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[uid] = b
-	}
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = min(l.burst, b.tokens+float64(elapsed)/float64(l.refill))
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false, time.Duration((1 - b.tokens) * float64(l.refill))
-	}
-	b.tokens--
-	return true, 0
-}
-
-func (l *limiter) prune(now time.Time) {
-	for uid, b := range l.buckets {
-		if b.tokens+float64(now.Sub(b.last))/float64(l.refill) >= l.burst {
-			delete(l.buckets, uid)
-		}
-	}
 }

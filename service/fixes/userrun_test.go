@@ -138,30 +138,6 @@ func TestRecordUserRunRefusals(t *testing.T) {
 	}
 }
 
-func TestLimiter(t *testing.T) {
-	clk := newClock()
-	l := newLimiter(2, 10*time.Second, clk.Now)
-	steps := []struct {
-		advance time.Duration
-		uid     string
-		want    bool
-	}{
-		{0, "a", true}, {0, "a", true}, {0, "a", false}, {0, "b", true},
-		{5 * time.Second, "a", false}, {5 * time.Second, "a", true}, {0, "a", false},
-		{time.Hour, "a", true}, {0, "a", true}, {0, "a", false},
-	}
-	for i, st := range steps {
-		clk.Advance(st.advance)
-		ok, wait := l.allow(st.uid)
-		if ok != st.want {
-			t.Fatalf("step %d (%s): allowed %v, want %v", i, st.uid, ok, st.want)
-		}
-		if !ok && (wait <= 0 || wait > 10*time.Second) {
-			t.Errorf("step %d: wait %s", i, wait)
-		}
-	}
-}
-
 func TestShorten(t *testing.T) {
 	tests := []struct {
 		in   string

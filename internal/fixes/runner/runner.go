@@ -23,6 +23,7 @@ import (
 
 	"github.com/firstline-it/firstline/internal/fixes"
 	"github.com/firstline-it/firstline/internal/fixes/audit"
+	"github.com/firstline-it/firstline/internal/ratelimit"
 )
 
 // Catalog finds fixes by id. It returns an error wrapping
@@ -112,7 +113,7 @@ type Runner struct {
 	audit     Auditor
 	logger    *slog.Logger
 	now       func() time.Time
-	limiter   *limiter
+	limiter   *ratelimit.PerKey
 	outputCap int
 	age       func(fs.FileInfo) time.Time
 	conds     Conditions
@@ -183,7 +184,7 @@ func New(opts Options) (*Runner, error) {
 	if refill <= 0 {
 		refill = DefaultRateRefill
 	}
-	r.limiter = newLimiter(burst, refill, r.now)
+	r.limiter = ratelimit.New(burst, refill, r.now)
 	return r, nil
 }
 
@@ -224,9 +225,9 @@ func (r *Runner) missing(f *fixes.Fix) string {
 // to report.
 func (r *Runner) Run(ctx context.Context, req Request, progress func(Progress)) (*Result, error) {
 	start := r.now()
-	if ok, wait := r.limiter.allow(req.Caller.UID); !ok {
+	if d := r.limiter.Allow(req.Caller.UID); !d.OK {
 		return nil, r.refuse(req, start, &RefusedError{Code: CodeRateLimited, FixID: req.FixID,
-			Reason: fmt.Sprintf("too many fixes run in a short time; try again in %s", wait.Round(time.Second))})
+			Reason: fmt.Sprintf("too many fixes run in a short time; try again in %s", d.Wait.Round(time.Second))})
 	}
 	fix, plan, refused := r.prepare(req)
 	if refused != nil {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/firstline-it/firstline/internal/fixes"
@@ -143,39 +142,6 @@ func TestLaunchArgv(t *testing.T) {
 		if got := launchArgv(tc.goos, tc.exe); !slices.Equal(got, tc.want) {
 			t.Errorf("launchArgv(%s, %s) = %q, want %q", tc.goos, tc.exe, got, tc.want)
 		}
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	l := newLimiter(2, 10*time.Second, clock.Now)
-	steps := []struct {
-		advance time.Duration
-		uid     string
-		want    bool
-	}{
-		{0, "a", true}, {0, "a", true}, {0, "a", false}, {0, "b", true},
-		{5 * time.Second, "a", false}, {5 * time.Second, "a", true}, {0, "a", false},
-		{time.Hour, "a", true}, {0, "a", true}, {0, "a", false},
-		{-time.Hour, "a", false}, // a clock stepping back earns nothing
-	}
-	for i, s := range steps {
-		clock.Add(s.advance)
-		if ok, _ := l.allow(s.uid); ok != s.want {
-			t.Errorf("step %d (%s after %s): allow = %v", i, s.uid, s.advance, ok)
-		}
-	}
-}
-
-func TestLimiterBoundsItsMemory(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	l := newLimiter(1, time.Second, clock.Now)
-	for i := range maxBuckets * 3 {
-		l.allow(string(rune(i)))
-		clock.Add(time.Second)
-	}
-	if len(l.buckets) > maxBuckets {
-		t.Errorf("%d buckets", len(l.buckets))
 	}
 }
 
