@@ -47,4 +47,3 @@ func TestQuotaIsFairAndKeepsSlotsForAdmins(t *testing.T) {
 		t.Fatalf("after a double release: total %d (was %d), alice %d", q.total, total, q.byUID["1000"])
 	}
 }
-

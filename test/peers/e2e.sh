@@ -12,11 +12,15 @@
 # 3. runs `firstline-service run` routed ["rt", "email"], submits a report
 #    with two attachments as user nobody and checks the RT ticket over REST2:
 #    subject, status, both files byte for byte;
-# 4. SIGKILLs the service right after further submits, restarts it, and
+# 4. has employees (nobody, root) acknowledge and say "me too" to a signed
+#    incident notice from the drop folder, and checks the service sends IT
+#    one report for it (a ticket with the batch and notice-responses.json),
+#    exactly once, and a later answer (daemon) in one report of its own;
+# 5. SIGKILLs the service right after further submits, restarts it, and
 #    checks RT holds exactly one ticket per report;
-# 5. stops RT and checks the next report falls back to email after
+# 6. stops RT and checks the next report falls back to email after
 #    fallback_after failures, with its files and X-Firstline-Key in the
-#    stored message.
+#    stored message; then that no notice response was sent twice.
 #
 # Prints "PASS: ..." / "FAIL: ..." per check, "TIME:"/"INFO:" lines, and as
 # the last line "N passed, M failed"; exits 1 when anything failed (130/143
@@ -34,7 +38,7 @@
 #                                       first report took to reach RT)
 # shellcheck disable=SC2317  # teardown and on_signal run from traps
 # shellcheck disable=SC2016  # bash -c / perl -e scripts are single-quoted on purpose
-# shellcheck disable=SC2154  # REC_* and MAIL_* come from facts.py through eval
+# shellcheck disable=SC2154,SC2153  # REC_*, NR_*, RJ_*, NS_*, NV_* and MAIL_* come from facts.py through eval
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +48,10 @@ FACTS=$HERE/facts.py
 DELIVERY_TIMEOUT=${FIRSTLINE_PEERS_DELIVERY_TIMEOUT:-60}
 FALLBACK_AFTER=2
 RT_KEY_FIELD=Firstline-Key
+NOTICE=mail-down # the incident notice employees answer (section 4)
+NOTICE_TITLE="Email is down"
+PROBE=printer-move # a second notice: its answer shows when the service flushes
+RESPONSES_INTERVAL_MS=1000
 
 now_ms() { date +%s%3N; }
 T_START=$(now_ms)
@@ -340,6 +348,31 @@ fi
 go_test "$WORK/gotest-smtp.log" "TestRealSMTP (STARTTLS, AUTH, Maildir read back)" TestRealSMTP ./internal/report/delivery/email/
 
 # ------------------------------------------------------------ the service
+# IT notices from the drop folder, signed with a key made here: the
+# incident the employees answer (section 4), and a second notice whose
+# acknowledgement shows when the service flushes responses.
+DROP=$WORK/notices.d
+mkdir -m 0755 "$DROP" # the service refuses a folder others can write
+if "$BIN" notice keygen --out "$WORK/out/notice-keys" </dev/null >"$WORK/out/keygen.out" 2>&1 &&
+  NOTICE_PUB=$(sed -n 2p "$WORK/out/notice-keys/firstline-notices.pub") && [ -n "$NOTICE_PUB" ]; then
+  pass "notice keygen made a minisign key pair (public key $NOTICE_PUB)"
+else
+  fatal "notice keygen failed" "$(cat "$WORK/out/keygen.out")"
+fi
+publish_notice() { # publish_notice FILE FLAGS...: a signed one-notice file in the drop folder
+  local f=$1
+  shift
+  "$BIN" notice publish --key "$WORK/out/notice-keys/firstline-notices.key" --feed "$DROP/$f" --expires 2h "$@" \
+    </dev/null >>"$WORK/out/publish.out" 2>&1
+}
+if publish_notice "$NOTICE.json" --id "$NOTICE" --severity critical --title "$NOTICE_TITLE" \
+  --body "Outlook and webmail cannot send or receive. We are on it." --ack --incident &&
+  publish_notice "$PROBE.json" --id "$PROBE" --severity warning --title "Printers move to the 3rd floor" --ack; then
+  pass "notice publish signed $NOTICE (critical, require_ack, incident) and $PROBE into the drop folder ($(stat -c '%U %a' "$DROP"))"
+else
+  fatal "notice publish failed" "$(cat "$WORK/out/publish.out")"
+fi
+
 # Owned by root and not group/world-writable (the service refuses anything
 # else), 0600 because it holds the RT token and the SMTP password.
 (
@@ -370,6 +403,12 @@ from = "Firstline <firstline@example.com>"
 to = ["helpdesk@example.com"]
 ca_file = $(toml_str "$SMTP_TLS_CERT")
 timeout = "20s"
+
+[notices]
+keys = [$(toml_str "$NOTICE_PUB")]
+drop_dir = $(toml_str "$DROP")
+send_responses = true
+responses_interval = "${RESPONSES_INTERVAL_MS}ms"
 EOF
 )
 out=$("$BIN" config check --config "$CONF" 2>&1) && rc=0 || rc=$?
@@ -525,7 +564,197 @@ fi
 found=$(rt_tickets "$REF1")
 check "RT search Subject LIKE '$REF1' finds exactly ticket $TICKET1" [ "$(printf '%s' "$found" | cut -f1)" = "$TICKET1" ]
 
-# ------------------------------------- 4. SIGKILL after submit: no duplicate
+# ------------------------------- 4. notice responses become one ticket
+# Employees' acknowledgements and "me too" travel to IT as ONE report per
+# notice per flush (every responses_interval), submitted by the service
+# itself (owner uid 0) through the same pipeline, and exactly once. It runs
+# here because RT is up and nothing else is in flight; the end of the test
+# checks that the kills and the RT outage of sections 5 and 6 resent none.
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+DAEMON=(setpriv --reuid=1 --regid=1 --clear-groups)
+HOST=$(uname -n)
+# notice_act ID ACTION [RUN-AS...]: POST the action over the LocalAPI socket
+# as RUN-AS (root when empty), like the tray app does; ACT_CODE is the HTTP
+# status, ACT_VIEW the caller's view of their notices it answered with.
+# Nothing else runs in it: three of them must fit between two flushes.
+notice_act() {
+  local id=$1 action=$2 out rc=0
+  shift 2
+  out=$("$@" curl -sS -m 20 --unix-socket "$SOCK" -H 'Host: local-firstline.sock' -w '\n%{http_code}' \
+    -X POST "http://local-firstline.sock/v1/notices/action?id=$id&action=$action" 2>&1) || rc=$?
+  ACT_CODE=${out##*$'\n'} ACT_VIEW=${out%$'\n'*}
+  [ "$rc" = 0 ] || ACT_CODE="curl exit $rc: $out"
+}
+viewed() { # viewed ID VIEW: NV_* say whether VIEW shows ID acknowledged, "me too"
+  unset "${!NV_@}"
+  eval "$("$PY" "$FACTS" notice-view "$1" <<<"$2" 2>/dev/null || true)"
+  echo "${NV_ACKED:-?}${NV_ME_TOO:-?}"
+}
+responses() { # responses ID: the NR_* facts about ID's notice-response reports from a fresh spool list
+  unset "${!NR_@}"
+  NR_COUNT=0 NR_ALL=0
+  spool_json || return 1
+  eval "$("$PY" "$FACTS" responses "$1" <"$WORK/out/spool.json")"
+}
+# wait_responses ID N: until ID has N notice-response reports and the N-th
+# was delivered (or more reports than N); WAITED_MS is how long that took.
+wait_responses() {
+  local t
+  t=$(now_ms)
+  while :; do
+    responses "$1" || true
+    if [ "$NR_COUNT" -gt "$2" ] || { [ "$NR_COUNT" = "$2" ] && [ -n "${NR_DELIVERED_BY[$(($2 - 1))]:-}" ]; }; then
+      WAITED_MS=$(($(now_ms) - t))
+      return 0
+    fi
+    if [ -z "$SVC_PID" ] || ! kill -0 "$SVC_PID" 2>/dev/null; then return 1; fi
+    [ $(($(now_ms) - t)) -lt $((DELIVERY_TIMEOUT * 1000)) ] || return 1
+    sleep 0.2
+  done
+}
+# rt_batch TICKET: the ticket's message body to out/rt-body.txt and the
+# RJ_* facts of its notice-responses.json (its bytes in out/rt-responses.json).
+rt_batch() {
+  local list bid jid
+  unset "${!RJ_@}"
+  list=$(rt_get "ticket/$1/attachments?fields=Filename,ContentType&per_page=100" | "$PY" "$FACTS" rt-items) || return 1
+  bid=$(awk -F '\t' '$2 == "" && $3 == "text/plain" { print $1; exit }' <<<"$list")
+  jid=$(awk -F '\t' '$2 == "notice-responses.json" { print $1; exit }' <<<"$list")
+  [ -n "$bid" ] && [ -n "$jid" ] || return 1
+  rt_get "attachment/$bid" | "$PY" "$FACTS" rt-content >"$WORK/out/rt-body.txt" || return 1
+  rt_get "attachment/$jid" | "$PY" "$FACTS" rt-content >"$WORK/out/rt-responses.json" || return 1
+  eval "$("$PY" "$FACTS" responses-file <"$WORK/out/rt-responses.json")"
+}
+body_has() { grep -qxF -- "$1" "$WORK/out/rt-body.txt"; } # a whole line of the RT message body
+body_has_prefix() { awk -v p="$1" 'index($0, p) == 1 { f = 1 } END { exit !f }' "$WORK/out/rt-body.txt"; }
+joined() { local IFS=' '; echo "$*"; }
+notice_status() { # the NS_* facts about NOTICE from `notice status --json`
+  unset "${!NS_@}"
+  if timeout -k 2 20 "$BIN" notice status --json --socket "$SOCK" >"$WORK/out/notice-status.json" 2>&1; then
+    eval "$("$PY" "$FACTS" notice-status "$NOTICE" <"$WORK/out/notice-status.json")"
+  fi
+}
+
+notice_status
+what="the service accepted both signed files of the drop folder: ${NS_DROP_FILES[*]:-none}; ${NS_ACTIVE:-0} notices in force"
+if [ "${NS_ACTIVE:-0}" = 2 ] && [ "$(joined "${NS_DROP_FILES[@]:-}")" = "$NOTICE.json:accepted $PROBE.json:accepted" ]; then
+  pass "$what"
+else
+  fatal "$what" "$(cat "$WORK/out/notice-status.json")"
+fi
+
+# When does the service flush? Its ticker is its own; root acknowledging
+# the other notice shows a flush's time (the report's created_at), and the
+# employees then answer right after a later flush, so all three answers
+# fall into one interval and one batch even on a slow machine.
+notice_act "$PROBE" ack
+if [ "$ACT_CODE" = 200 ] && [ "$(viewed "$PROBE" "$ACT_VIEW")" = 10 ] && wait_responses "$PROBE" 1 &&
+  [ -n "${NR_CREATED_MS[0]:-}" ]; then
+  FLUSH_MS=${NR_CREATED_MS[0]}
+  what="root acknowledged $PROBE (HTTP 200); one notice-response report for it, ${NR_REFS[0]}, delivered to ${NR_DELIVERED_BY[0]:-nothing yet} ${WAITED_MS} ms later"
+  if [ "$NR_COUNT" = 1 ]; then pass "$what"; else fail "$what: $NR_COUNT reports (${NR_REFS[*]})"; fi
+else
+  fatal "root's acknowledgement of $PROBE did not become one delivered report (HTTP $ACT_CODE, view $(viewed "$PROBE" "$ACT_VIEW"), $NR_COUNT reports, delivered by '${NR_DELIVERED_BY[0]:-}')" \
+    "$(grep -F notice "$WORK/service.log" | tail -n 10)"
+fi
+PROBE_REFS=("${NR_REFS[@]}") PROBE_KEYS=("${NR_KEYS[@]}")
+now=$(now_ms)
+wake=$((FLUSH_MS + ((now - FLUSH_MS) / RESPONSES_INTERVAL_MS + 1) * RESPONSES_INTERVAL_MS + 100))
+sleep "$(printf '%d.%03d' $(((wake - now) / 1000)) $(((wake - now) % 1000)))"
+
+t_a=$(now_ms)
+notice_act "$NOTICE" ack "${NOBODY[@]}"
+c1=$ACT_CODE v1=$ACT_VIEW
+notice_act "$NOTICE" metoo "${NOBODY[@]}"
+c2=$ACT_CODE v2=$ACT_VIEW
+notice_act "$NOTICE" ack
+c3=$ACT_CODE v3=$ACT_VIEW
+t_b=$(now_ms)
+v1=$(viewed "$NOTICE" "$v1") v2=$(viewed "$NOTICE" "$v2") v3=$(viewed "$NOTICE" "$v3")
+window=$([ $(((t_a - FLUSH_MS) / RESPONSES_INTERVAL_MS)) = $(((t_b - FLUSH_MS) / RESPONSES_INTERVAL_MS)) ] &&
+  echo "between two flushes" || echo "ACROSS a flush: the machine stalled")
+what="over the LocalAPI socket: nobody acknowledged $NOTICE (HTTP $c1) and said \"me too\" (HTTP $c2), root acknowledged (HTTP $c3), in $((t_b - t_a)) ms $window"
+if [ "$c1$c2$c3" = 200200200 ] && [ "$v1 $v2 $v3" = "10 11 10" ]; then
+  pass "$what"
+else
+  fail "$what" "acknowledged and \"me too\" in the views: $v1 $v2 $v3, want 10 11 10"
+fi
+
+if wait_responses "$NOTICE" 1 && [ "$NR_COUNT" = 1 ]; then
+  pass "exactly one notice-response report for $NOTICE: ${NR_REFS[0]}, delivered to ${NR_DELIVERED_BY[0]} as ticket ${NR_TICKETS[0]} ${WAITED_MS} ms after the last answer"
+  echo "TIME: answers -> notice-response ticket recorded $WAITED_MS ms (responses_interval ${RESPONSES_INTERVAL_MS} ms)"
+else
+  fail "want exactly one delivered notice-response report for $NOTICE, got $NR_COUNT (refs ${NR_REFS[*]:-}, delivered by ${NR_DELIVERED_BY[*]:-})" \
+    "$(grep -F notice "$WORK/service.log" | tail -n 10)"
+fi
+NREF=${NR_REFS[0]:-} NTICKET=${NR_TICKETS[0]:-}
+NOTICE_REFS=() NOTICE_KEYS=()
+if [ "$NR_COUNT" -ge 1 ]; then NOTICE_REFS=("${NR_REFS[0]}") NOTICE_KEYS=("${NR_KEYS[0]}"); fi
+what="$NREF was submitted by the service itself (owner uid ${NR_OWNERS[0]:-?}), category notice-response, with notice-responses.json (severity ${NR_SEVERITIES[0]:-?})"
+if [ "${NR_OWNERS[0]:-}" = 0 ] && [ "${NR_ATTACHMENTS[0]:-}" = notice-responses.json ]; then pass "$what"; else fail "$what"; fi
+
+subject=""
+if [ -n "$NTICKET" ] && ticket_json=$(rt_get "ticket/$NTICKET" 2>&1); then
+  subject=$("$PY" "$FACTS" rt-field Subject <<<"$ticket_json" 2>/dev/null || true)
+fi
+what="RT ticket $NTICKET exists, subject: $subject"
+if [ -n "$NREF" ] && [[ $subject == "[$NREF] "* ]]; then pass "$what"; else fail "$what" "${ticket_json:-}"; fi
+if [ -n "$NTICKET" ] && rt_batch "$NTICKET"; then
+  head_line="Responses to the notice \"$NOTICE_TITLE\" ($NOTICE) on $HOST: 2 acknowledged, 1 said \"me too\"."
+  if body_has "$head_line" && body_has_prefix "- nobody acknowledged at " &&
+    body_has_prefix "- nobody is affected too (\"me too\") at " && body_has_prefix "- root acknowledged at " &&
+    [ "$(grep -c '^- ' "$WORK/out/rt-body.txt")" = 3 ]; then
+    pass "RT ticket $NTICKET's text: '$head_line', then one line per answer of nobody and root"
+  else
+    fail "RT ticket $NTICKET's text lacks the batch summary or a line per answer" "$(cat "$WORK/out/rt-body.txt")"
+  fi
+  what="RT ticket $NTICKET has notice-responses.json ($(stat -c %s "$WORK/out/rt-responses.json") bytes): ${RJ_TYPE:-?} v${RJ_VERSION:-?}, host ${RJ_HOST:-?}, notice ${RJ_NOTICE_ID:-?}/${RJ_NOTICE_SEVERITY:-?}, responses: ${RJ_RESPONSES[*]:-none}"
+  if [ -z "${RJ_ERROR-x}" ] && [ "$RJ_TYPE" = firstline.notice-responses ] && [ "$RJ_VERSION" = 1 ] && [ "$RJ_HOST" = "$HOST" ] &&
+    [ "$RJ_NOTICE_ID" = "$NOTICE" ] && [ "$RJ_NOTICE_TITLE" = "$NOTICE_TITLE" ] && [ "$RJ_NOTICE_SEVERITY" = critical ] &&
+    [ "$RJ_COUNT" = 3 ] && [ "$RJ_UNTIMED" = 0 ] &&
+    [ "$(joined "${RJ_RESPONSES[@]}")" = "0:root:ack 65534:nobody:ack 65534:nobody:me_too" ]; then
+    pass "$what"
+  else
+    fail "$what" "${RJ_ERROR:-}$(cat "$WORK/out/rt-responses.json")"
+  fi
+else
+  fail "RT ticket '$NTICKET' lacks a message body or notice-responses.json" \
+    "$(rt_get "ticket/$NTICKET/attachments?fields=Filename,ContentType&per_page=100" 2>&1 | "$PY" "$FACTS" rt-items 2>&1)"
+fi
+
+# Exactly once: three more flushes must send nothing new.
+sleep 3.2
+responses "$NOTICE" || true
+check "3.2 s later still exactly one notice-response report for $NOTICE ($NR_COUNT; $NR_ALL for both notices)" \
+  [ "$NR_COUNT/$NR_ALL" = 1/2 ]
+notice_status
+check "notice status: $NOTICE acknowledged by ${NS_ACKED:-?}, \"me too\" from ${NS_ME_TOO:-?}, ${NS_SENT:-?} responses reported to IT" \
+  [ "${NS_ACKED:-}/${NS_ME_TOO:-}/${NS_SENT:-}" = 2/1/3 ]
+
+# A later answer goes alone, in a report of its own.
+notice_act "$NOTICE" ack "${DAEMON[@]}"
+check "daemon (uid 1) acknowledged $NOTICE over the LocalAPI socket (HTTP $ACT_CODE)" [ "$ACT_CODE/$(viewed "$NOTICE" "$ACT_VIEW")" = 200/10 ]
+if wait_responses "$NOTICE" 2 && [ "$NR_COUNT" = 2 ] && [ "${NR_REFS[0]}" = "$NREF" ] && [ -n "${NR_TICKETS[1]}" ] &&
+  [ "${NR_TICKETS[1]}" != "$NTICKET" ] && [ "${NR_OWNERS[1]}" = 0 ]; then
+  pass "exactly one more notice-response report for $NOTICE: ${NR_REFS[1]}, delivered to ${NR_DELIVERED_BY[1]} as ticket ${NR_TICKETS[1]} ${WAITED_MS} ms later"
+else
+  fail "want exactly one more delivered notice-response report for $NOTICE, got $NR_COUNT in all (refs ${NR_REFS[*]:-}, tickets ${NR_TICKETS[*]:-})"
+fi
+if [ "$NR_COUNT" -ge 2 ] && [ -n "${NR_TICKETS[1]}" ] && rt_batch "${NR_TICKETS[1]}"; then
+  head_line="Responses to the notice \"$NOTICE_TITLE\" ($NOTICE) on $HOST: 1 acknowledged, 0 said \"me too\"."
+  what="RT ticket ${NR_TICKETS[1]} carries only daemon's answer: '$head_line', responses: ${RJ_RESPONSES[*]:-none}"
+  if body_has "$head_line" && body_has_prefix "- daemon acknowledged at " && [ "$(grep -c '^- ' "$WORK/out/rt-body.txt")" = 1 ] &&
+    [ -z "${RJ_ERROR-x}" ] && [ "$RJ_COUNT" = 1 ] && [ "$(joined "${RJ_RESPONSES[@]}")" = "1:daemon:ack" ]; then
+    pass "$what"
+  else
+    fail "$what" "$(cat "$WORK/out/rt-body.txt" "$WORK/out/rt-responses.json")"
+  fi
+  NOTICE_REFS+=("${NR_REFS[1]}") NOTICE_KEYS+=("${NR_KEYS[1]}")
+else
+  fail "the second notice-response report has no RT ticket with a body and notice-responses.json"
+fi
+
+# ------------------------------------- 5. SIGKILL after submit: no duplicate
 # The window worth hitting is between RT making the ticket and the service
 # recording it, near the end of a delivery; how long a delivery takes
 # depends on the machine, so the kills are timed from the first one.
@@ -540,7 +769,8 @@ else
     printf "0 %.2f %.2f %.2f\n", s * 0.5, s * 0.7, s * 0.9 }')"
   echo "INFO: the first report reached RT ${took:-?} after it was saved; SIGKILL delays: ${KILL_DELAYS[*]} s"
 fi
-RT_REFS=("$REF1") RT_KEYS=("$KEY1")
+# The notice-response reports went to RT too: none may turn up as mail.
+RT_REFS=("$REF1" "${PROBE_REFS[@]}" "${NOTICE_REFS[@]}") RT_KEYS=("$KEY1" "${PROBE_KEYS[@]}" "${NOTICE_KEYS[@]}")
 round=0 in_window=0
 for delay in "${KILL_DELAYS[@]}"; do
   round=$((round + 1))
@@ -584,7 +814,7 @@ for delay in "${KILL_DELAYS[@]}"; do
 done
 echo "INFO: $in_window of ${#KILL_DELAYS[@]} kills landed after RT made the ticket and before the service recorded it"
 
-# ------------------------------------------- 5. RT down: fall back to email
+# ------------------------------------------- 6. RT down: fall back to email
 t0=$(now_ms)
 RT_PID="" RT_STATE="$RT_STATE" timeout -k 5 30 "$HERE/rt-down.sh" 2>"$WORK/rt-down.log" || true
 if ! curl -fsS -m 5 -o /dev/null "$RT_URL/REST/2.0/rt" 2>/dev/null; then
@@ -665,6 +895,12 @@ for i in "${!RT_KEYS[@]}"; do
   [ "${MAIL_COUNT:-0}" = 0 ] || dup="$dup ${RT_REFS[$i]}"
 done
 check "no mail for the ${#RT_KEYS[@]} reports RT accepted (the chain stops at the first destination that takes a report)" [ -z "$dup" ]
+
+# ------------------------- notice responses: still exactly once at the end
+# Four SIGKILLs, restarts and an RT outage later, no batch was sent again.
+responses "$NOTICE" || true
+check "after ${#KILL_DELAYS[@]} SIGKILL restarts and the RT outage, still $NR_COUNT notice-response reports for $NOTICE and $NR_ALL in all (want 2 and 3: nothing resent)" \
+  [ "$NR_COUNT/$NR_ALL" = 2/3 ]
 
 # ------------------------------------------------------------ clean stop
 svc_stop TERM

@@ -2,7 +2,9 @@
 # e2e.sh — end-to-end test of firstline-service's lifecycle under a REAL
 # systemd (PID 1 of a throwaway systemd-nspawn container running Debian
 # bookworm): install, enable, start, status (root and unprivileged),
-# LocalAPI socket, crash (SIGKILL) and automatic restart, stop, start,
+# LocalAPI socket, system fixes run for an unprivileged user (list, dry
+# run, a real free-disk-space, refusals, IT's fixes.d, audit, Nagios checks:
+# e2e-fixes.sh), crash (SIGKILL) and automatic restart, stop, start,
 # restart, uninstall, and refusing to install with a broken configuration.
 #
 #   sudo bash test/systemd/e2e.sh
@@ -85,6 +87,7 @@ WORK=""        # temp dir: the binary, nspawn-up.sh's output, the throwaway root
 BG_PID=""      # a long step (go build, nspawn-up.sh) running in the background
 NSPAWN_ROOT=""
 NSPAWN_PID=""
+AGED_LOOP=""   # loop device of the aged-files image (fixes section)
 stop_bg() { # stop the background step, if any, and wait (bounded) for it
   [ -n "$BG_PID" ] || return 0
   if kill -0 "$BG_PID" 2>/dev/null; then
@@ -119,6 +122,11 @@ teardown() {
       echo "FAIL: tearing down the container ($NSPAWN_ROOT)"
       failed=$((failed + 1))
     fi
+  fi
+  # The aged-files image is mounted only inside the container, whose mount
+  # namespace is gone now: the loop device is free to detach.
+  if [ -n "$AGED_LOOP" ]; then
+    losetup -d "$AGED_LOOP" 2>/dev/null || true
   fi
   if [ -n "$WORK" ] && [ -d "$WORK" ]; then
     if [ "${FIRSTLINE_E2E_KEEP_BIN:-0}" = 1 ]; then
@@ -341,6 +349,10 @@ if [ "$RC" = 77 ] && has "$OUT" "install needs root: run it with sudo"; then
 else
   fail "install as nobody: exit $RC, want 77 with 'install needs root: run it with sudo'" "$OUT"
 fi
+
+# ------------------------------------------------------- fixes under systemd
+# shellcheck source=e2e-fixes.sh
+. "$HERE/e2e-fixes.sh"
 
 # ------------------------------------------------- crash: SIGKILL, auto-restart
 show MainPID; old_pid=$OUT
