@@ -16,6 +16,7 @@ import (
 
 	"github.com/firstline-it/firstline/app/ui"
 	"github.com/firstline-it/firstline/internal/fixes/audit"
+	"github.com/firstline-it/firstline/internal/fixes/runner"
 	"github.com/firstline-it/firstline/internal/localapi"
 )
 
@@ -531,16 +532,10 @@ func firstSentence(s string) string {
 // Bytes says a size the way the runner's messages do, in binary units as
 // file managers show them: "512 bytes", "3.2 MB".
 func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
+	if n < 1024 {
 		return plural(int(n), "byte")
 	}
-	v, exp := float64(n)/unit, 0
-	for v >= unit && exp < 4 {
-		v /= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", v, "KMGTP"[exp])
+	return runner.HumanBytes(n)
 }
 
 // duration says a timeout in words: "30 seconds", "5 minutes", "1 hour".

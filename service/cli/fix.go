@@ -214,17 +214,11 @@ allowed.`,
 				if err != nil {
 					return err
 				}
+				// Every request goes to the service, even one it will
+				// refuse: the service is the one judge, and its audit log
+				// must see what was asked of it.
 				c := localapi.NewClient(*socket)
 				defer c.Close()
-				listCtx, cancel := context.WithTimeout(ctx, fixListTimeout)
-				info, err := findFix(listCtx, c, id, *socket)
-				cancel()
-				if err != nil {
-					return err
-				}
-				if info.RunsAs == string(fixes.RunsAsUser) {
-					return withCode(ExitUsage, fmt.Errorf("%s is a user fix: it runs in your session from the Firstline app (Fixes page), not through the service", id))
-				}
 				if *dryRun {
 					planCtx, cancel := context.WithTimeout(ctx, fixListTimeout)
 					defer cancel()
@@ -300,15 +294,6 @@ func positionals(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
-// findFix looks id up in the service's list.
-func findFix(ctx context.Context, c *localapi.Client, id, socket string) (*localapi.FixInfo, error) {
-	list, err := c.Fixes(ctx)
-	if err != nil {
-		return nil, fixError(err, socket, id)
-	}
-	return lookupFix(list, id)
-}
-
 // fixList is the service's list, or this machine's catalog (local, non-nil
 // then) when the service does not answer.
 func fixList(ctx context.Context, env *Env, c *localapi.Client, socket, cfgPath string) (*localapi.FixList, *localFixes, error) {
@@ -356,7 +341,9 @@ func fixError(err error, socket, id string) error {
 		msg = fmt.Errorf("%s: %s", id, e.Message)
 	}
 	switch e.Code {
-	case localapi.CodeFixUnknown, localapi.CodeFixBadParams, localapi.CodeFixWrongRunner, localapi.CodeBadRequest:
+	case localapi.CodeFixWrongRunner:
+		return withCode(ExitUsage, fmt.Errorf("%s is a user fix: it runs in your session from the Firstline app (Fixes page), not through the service", id))
+	case localapi.CodeFixUnknown, localapi.CodeFixBadParams, localapi.CodeBadRequest:
 		return withCode(ExitUsage, msg)
 	case localapi.CodeFixDisabled, localapi.CodeFixUnavailable:
 		return withCode(ExitUnavailable, msg)
@@ -465,8 +452,8 @@ func writeFixResult(w io.Writer, r *localapi.FixResult) {
 			}
 		}
 	}
-	if r.ReclaimedBytes > 0 {
-		fmt.Fprintf(w, "Space freed: %s\n", size(r.ReclaimedBytes))
+	if freed := runner.HumanBytes(r.ReclaimedBytes); r.ReclaimedBytes > 0 && !strings.Contains(r.Message, freed) {
+		fmt.Fprintf(w, "Space freed: %s\n", freed)
 	}
 	if r.Outcome != string(runner.Success) && r.NextSteps != "" {
 		fmt.Fprintf(w, "Next: %s\n", strings.TrimSpace(r.NextSteps))

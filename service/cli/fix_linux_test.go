@@ -112,10 +112,11 @@ func TestFixCommandsAgainstService(t *testing.T) {
 
 	audit := runMain("audit", "--file", cfg.Fixes.AuditPath(cfg.Service.StateDir), "--user", "root")
 	lines := strings.Split(strings.TrimSpace(audit.stdout), "\n")
-	if audit.code != 0 || len(lines) != 4 ||
+	if audit.code != 0 || len(lines) != 5 ||
 		!regexp.MustCompile(`root\s+acme-echo\s+success\s+-`).MatchString(lines[1]) ||
 		!regexp.MustCompile(`root\s+acme-fail\s+failed\s+1`).MatchString(lines[2]) ||
-		!regexp.MustCompile(`root\s+acme-echo\s+refused \(bad-params\)`).MatchString(lines[3]) {
+		!regexp.MustCompile(`root\s+acme-echo\s+refused \(bad-params\)`).MatchString(lines[3]) ||
+		!regexp.MustCompile(`root\s+backup-now\s+refused \(disabled\)`).MatchString(lines[4]) {
 		t.Errorf("audit: exit %d\n%s%s", audit.code, audit.stdout, audit.stderr)
 	}
 

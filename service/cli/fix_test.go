@@ -55,6 +55,15 @@ func fakeRefusals() map[string]localapi.Code {
 	}
 }
 
+// catalogRefusals are what the real service answers for a user fix, a
+// fix IT turned off and an unknown id of the fake list.
+func catalogRefusals() map[string]localapi.Code {
+	return map[string]localapi.Code{
+		"clear-teams-cache": localapi.CodeFixWrongRunner, "security-updates": localapi.CodeFixDisabled,
+		"no-such-fix": localapi.CodeFixUnknown,
+	}
+}
+
 func startFakeAPI(t *testing.T) *fakeAPI {
 	t.Helper()
 	// Socket paths are short-lived and must stay under the 108-byte limit.
@@ -96,6 +105,10 @@ func startFakeAPI(t *testing.T) *fakeAPI {
 		_ = json.NewDecoder(r.Body).Decode(&f.body)
 		f.mu.Unlock()
 		if code, ok := fakeRefusals()[id]; ok {
+			refuse(w, code, "refused for the test")
+			return
+		}
+		if code, ok := catalogRefusals()[id]; ok {
 			refuse(w, code, "refused for the test")
 			return
 		}
@@ -257,9 +270,10 @@ func TestFixRunRefusals(t *testing.T) {
 		{[]string{"badp", "--param", "x=;rm -rf /"}, ExitUsage, "refused for the test", true},
 		{[]string{"gone"}, ExitUnavailable, "refused for the test", true},
 		{[]string{"noperm"}, ExitNoPermission, "refused for the test", true},
-		{[]string{"clear-teams-cache"}, ExitUsage, "runs in your session from the Firstline app", false},
-		{[]string{"security-updates"}, ExitUnavailable, "turned off by IT", false},
-		{[]string{"no-such-fix"}, ExitUsage, `no fix "no-such-fix"`, false},
+		// Refusals come from the service, which audits them.
+		{[]string{"clear-teams-cache"}, ExitUsage, "runs in your session from the Firstline app", true},
+		{[]string{"security-updates"}, ExitUnavailable, "refused for the test", true},
+		{[]string{"no-such-fix"}, ExitUsage, "refused for the test", true},
 		{[]string{}, ExitUsage, "name one fix", false},
 		{[]string{"flush-dns", "renew-network"}, ExitUsage, "name one fix", false},
 		{[]string{"flush-dns", "--param", "novalue"}, ExitUsage, "not NAME=VALUE", false},

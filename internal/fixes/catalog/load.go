@@ -79,7 +79,10 @@ type loader struct {
 }
 
 func (l *loader) problem(path string, err error) {
-	l.problems = append(l.problems, Problem{File: path, Message: err.Error(), Err: err})
+	// The Problem names the file; an error that starts with it too would
+	// print it twice.
+	msg := strings.TrimPrefix(err.Error(), path+": ")
+	l.problems = append(l.problems, Problem{File: path, Message: msg, Err: err})
 }
 
 // files reads and parses every admin file in dir that may be used.

@@ -49,6 +49,9 @@ func TestLoadRefusesUntrustedFiles(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
+			if strings.Count(err.Error(), "20-evil.toml: ") != 1 {
+				t.Errorf("the file is named more than once: %v", err)
+			}
 			if _, err := c.Lookup("flush-dns"); err != nil {
 				t.Errorf("the refused file was applied: %v", err)
 			}

@@ -62,7 +62,7 @@ func (r *Runner) execute(ctx context.Context, fix *fixes.Fix, plan *fixes.Plan, 
 		res.Message = "Nothing to do on this computer: the programs this fix uses are not installed."
 	}
 	if res.Reclaimed > 0 {
-		res.Message = fmt.Sprintf("Done: %s freed.", humanBytes(res.Reclaimed))
+		res.Message = fmt.Sprintf("Done: %s freed.", HumanBytes(res.Reclaimed))
 	}
 	return res
 }
@@ -260,8 +260,10 @@ func baseName(p string) string {
 	return p
 }
 
-// humanBytes renders n for people, in binary units as file managers do.
-func humanBytes(n int64) string {
+// HumanBytes renders n for people, in binary units as file managers do
+// ("538.1 KB"). The app and the CLI use it too, so one run reads the same
+// everywhere.
+func HumanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d bytes", n)

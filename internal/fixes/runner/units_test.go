@@ -147,8 +147,8 @@ func TestLaunchArgv(t *testing.T) {
 
 func TestHumanBytes(t *testing.T) {
 	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1536: "1.5 KB", 5 << 30: "5.0 GB"} {
-		if got := humanBytes(n); got != want {
-			t.Errorf("humanBytes(%d) = %s, want %s", n, got, want)
+		if got := HumanBytes(n); got != want {
+			t.Errorf("HumanBytes(%d) = %s, want %s", n, got, want)
 		}
 	}
 }
