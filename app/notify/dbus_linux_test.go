@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,7 +32,7 @@ func TestDBusReachesTheServer(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building sniwatch: %v\n%s", err, out)
 	}
-	srv := exec.CommandContext(ctx, bin, "--notifications", "--count", "2", "--timeout", "20s")
+	srv := exec.CommandContext(ctx, bin, "--notifications", "--count", "2", "--timeout", "20s", "--click-notifications")
 	stdout, err := srv.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,8 @@ func TestDBusReachesTheServer(t *testing.T) {
 	d := NewDesktop(nil)
 	runCtx, stopRun := context.WithCancel(ctx)
 	ran := make(chan error, 1)
-	go func() { ran <- d.Run(runCtx, func() {}) }()
+	var clicks atomic.Int32
+	go func() { ran <- d.Run(runCtx, func() { clicks.Add(1) }) }()
 	defer func() {
 		stopRun()
 		if err := <-ran; err != nil {
@@ -86,6 +88,14 @@ func TestDBusReachesTheServer(t *testing.T) {
 	}
 	if err := srv.Wait(); err != nil {
 		t.Fatalf("sniwatch did not record 2 notifications: %v", err)
+	}
+	// sniwatch clicked both: each click must reach the app's handler, the
+	// one that opens the window on the Notices page.
+	for end := time.Now().Add(5 * time.Second); clicks.Load() < 2 && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := clicks.Load(); n != 2 {
+		t.Errorf("%d clicks reached the app, want 2", n)
 	}
 	want := []struct {
 		summary string

@@ -11,7 +11,7 @@
 //
 // Notification mode:
 //
-//	sniwatch --notifications [--timeout 20s] [--count N]
+//	sniwatch --notifications [--timeout 20s] [--count N] [--click-notifications]
 //
 // Machine-readable events are printed to stdout as one JSON object per line;
 // the --dump menu tree is plain indented text. Diagnostics go to stderr.
@@ -75,6 +75,8 @@ type config struct {
 	until         []string
 	notifications bool
 	count         int
+	// clickNotifications invokes the default action of each notification.
+	clickNotifications bool
 }
 
 // listFlag is a repeatable string flag.
@@ -129,7 +131,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: sniwatch [--timeout 20s] [--dump] [--expect-icon] [--expect LABEL]...
                 [--click LABEL]... [--wait-change 5s [--until LABEL]...]
-       sniwatch --notifications [--timeout 20s] [--count N]
+       sniwatch --notifications [--timeout 20s] [--count N] [--click-notifications]
 Exit codes: 0 ok, 1 expectation failed, 2 no tray item registered, 3 D-Bus error, 64 usage.
 `)
 		fs.PrintDefaults()
@@ -142,6 +144,7 @@ Exit codes: 0 ok, 1 expectation failed, 2 no tray item registered, 3 D-Bus error
 	fs.DurationVar(&cfg.waitChange, "wait-change", 0, "after the clicks, print menu and item signals for this long")
 	fs.Var(&until, "until", "with --wait-change: stop as soon as the menu has this label, exit 1 if it never does (repeatable)")
 	fs.BoolVar(&cfg.notifications, "notifications", false, "act as org.freedesktop.Notifications and print each notification instead of watching the tray")
+	fs.BoolVar(&cfg.clickNotifications, "click-notifications", false, "with --notifications: click each notification that offers a default action (emits ActionInvoked)")
 	fs.IntVar(&cfg.count, "count", 0, "with --notifications: exit 0 after this many notifications, exit 1 if fewer arrive in --timeout")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err // the flag package has printed the error and usage

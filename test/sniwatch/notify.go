@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/introspect"
@@ -17,7 +18,13 @@ type notifier struct {
 	conn *dbus.Conn
 	mu   sync.Mutex
 	last uint32
-	got  chan struct{}
+	got  chan received
+}
+
+// received is a notification as the serving loop sees it.
+type received struct {
+	id         uint32
+	hasDefault bool
 }
 
 // notification is the "notification" event.
@@ -69,8 +76,12 @@ func (n *notifier) Notify(sender dbus.Sender, appName string, replacesID uint32,
 		}
 	}
 	out.event(ev)
+	r := received{id: id}
+	for _, a := range ev.Actions {
+		r.hasDefault = r.hasDefault || a.Key == "default"
+	}
 	select {
-	case n.got <- struct{}{}:
+	case n.got <- r:
 	default:
 	}
 	return id, nil
@@ -141,7 +152,7 @@ func runNotifications(cfg config) error {
 	}
 	defer conn.Close()
 
-	n := &notifier{conn: conn, got: make(chan struct{}, 64)}
+	n := &notifier{conn: conn, got: make(chan received, 64)}
 	if err := conn.Export(n, notifyPath, notifyIface); err != nil {
 		return fail(exitDBus, "exporting notification server: %v", err)
 	}
@@ -161,14 +172,23 @@ func runNotifications(cfg config) error {
 		ctx, cancel = context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
 	}
-	received := 0
-	for cfg.count == 0 || received < cfg.count {
+	count := 0
+	for cfg.count == 0 || count < cfg.count {
 		select {
-		case <-n.got:
-			received++
+		case r := <-n.got:
+			count++
+			if cfg.clickNotifications && r.hasDefault {
+				// As a person would, a moment after it shows: the sender
+				// learns the id only when Notify has returned.
+				time.Sleep(200 * time.Millisecond)
+				if err := conn.Emit(notifyPath, notifyIface+".ActionInvoked", r.id, "default"); err != nil {
+					return fail(exitDBus, "emitting ActionInvoked: %v", err)
+				}
+				out.event(map[string]any{"event": "clicked", "id": r.id})
+			}
 		case <-ctx.Done():
-			if received < cfg.count {
-				return fail(exitExpect, "only %d of %d notifications arrived", received, cfg.count)
+			if count < cfg.count {
+				return fail(exitExpect, "only %d of %d notifications arrived", count, cfg.count)
 			}
 			return nil
 		}
