@@ -107,10 +107,10 @@ func TestNoticesOverHTTPSWithCAFileAndResponsesReachIT(t *testing.T) {
 	}
 	inbox := filepath.Join(cfg.Service.StateDir, "inbox")
 	waitFor(t, "the acknowledgement in IT's inbox", 20*time.Second, func() bool {
-		return inboxWith(t, inbox, "Responses to the notice") == 1
+		return inboxWith(t, inbox, "Notice mail-down") == 1
 	})
 	time.Sleep(2500 * time.Millisecond) // two more flushes
-	if got := inboxWith(t, inbox, "Responses to the notice"); got != 1 {
+	if got := inboxWith(t, inbox, "Notice mail-down"); got != 1 {
 		t.Errorf("%d response reports in the inbox, want exactly 1", got)
 	}
 	if got := inboxWith(t, inbox, "1 acknowledged"); got != 1 {

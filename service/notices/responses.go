@@ -186,12 +186,15 @@ func responsesText(n NoticeRef, host string, rs []core.Response) string {
 			metoo++
 		}
 	}
-	title := n.ID
-	if n.Title != "" {
-		title = fmt.Sprintf("%q (%s)", n.Title, n.ID)
-	}
+	// The first line is the ticket's subject: the notice's id first, so
+	// IT can sort and search by it, and the counts before any clipping.
 	var b strings.Builder
-	fmt.Fprintf(&b, "Responses to the notice %s on %s: %d acknowledged, %d said \"me too\".\n\n", title, host, acks, metoo)
+	fmt.Fprintf(&b, "Notice %s", n.ID)
+	if n.Title != "" {
+		fmt.Fprintf(&b, " %q", n.Title)
+	}
+	fmt.Fprintf(&b, ": %d acknowledged, %d \"me too\"\n\n", acks, metoo)
+	fmt.Fprintf(&b, "Responses from the employees of %s since the last report:\n", host)
 	for _, r := range rs {
 		who := r.User
 		if who == "" {

@@ -78,7 +78,7 @@ func TestResponsesTravelBatchedAndOnce(t *testing.T) {
 	if s.Category != ResponseCategory || s.Severity != report.SeveritySlowed {
 		t.Errorf("category %q severity %q", s.Category, s.Severity)
 	}
-	for _, want := range []string{`"Email is down" (mail-down)`, "lab-01.example.com", "2 acknowledged, 1 said", "root acknowledged", "user 4242 acknowledged", "root is affected too"} {
+	for _, want := range []string{"Notice mail-down \"Email is down\": 2 acknowledged, 1 \"me too\"\n", "employees of lab-01.example.com", "root acknowledged", "user 4242 acknowledged", "root is affected too"} {
 		if !strings.Contains(s.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, s.Text)
 		}

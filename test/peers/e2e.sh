@@ -702,8 +702,9 @@ fi
 what="RT ticket $NTICKET exists, subject: $subject"
 if [ -n "$NREF" ] && [[ $subject == "[$NREF] "* ]]; then pass "$what"; else fail "$what" "${ticket_json:-}"; fi
 if [ -n "$NTICKET" ] && rt_batch "$NTICKET"; then
-  head_line="Responses to the notice \"$NOTICE_TITLE\" ($NOTICE) on $HOST: 2 acknowledged, 1 said \"me too\"."
-  if body_has "$head_line" && body_has_prefix "- nobody acknowledged at " &&
+  head_line="Notice $NOTICE \"$NOTICE_TITLE\": 2 acknowledged, 1 \"me too\""
+  if body_has "$head_line" && body_has "Responses from the employees of $HOST since the last report:" &&
+    body_has_prefix "- nobody acknowledged at " &&
     body_has_prefix "- nobody is affected too (\"me too\") at " && body_has_prefix "- root acknowledged at " &&
     [ "$(grep -c '^- ' "$WORK/out/rt-body.txt")" = 3 ]; then
     pass "RT ticket $NTICKET's text: '$head_line', then one line per answer of nobody and root"
@@ -743,7 +744,7 @@ else
   fail "want exactly one more delivered notice-response report for $NOTICE, got $NR_COUNT in all (refs ${NR_REFS[*]:-}, tickets ${NR_TICKETS[*]:-})"
 fi
 if [ "$NR_COUNT" -ge 2 ] && [ -n "${NR_TICKETS[1]}" ] && rt_batch "${NR_TICKETS[1]}"; then
-  head_line="Responses to the notice \"$NOTICE_TITLE\" ($NOTICE) on $HOST: 1 acknowledged, 0 said \"me too\"."
+  head_line="Notice $NOTICE \"$NOTICE_TITLE\": 1 acknowledged, 0 \"me too\""
   what="RT ticket ${NR_TICKETS[1]} carries only daemon's answer: '$head_line', responses: ${RJ_RESPONSES[*]:-none}"
   if body_has "$head_line" && body_has_prefix "- daemon acknowledged at " && [ "$(grep -c '^- ' "$WORK/out/rt-body.txt")" = 1 ] &&
     [ -z "${RJ_ERROR-x}" ] && [ "$RJ_COUNT" = 1 ] && [ "$(joined "${RJ_RESPONSES[@]}")" = "1:daemon:ack" ]; then

@@ -81,9 +81,9 @@ def epoch_ms(ts):
 
 def answers(title, notice_id):
     """Whether a notice-response report's title names notice_id: the
-    service writes 'Responses to the notice "Title" (id) on HOST: ...', or
-    the bare id when the notice has no title."""
-    return f"({notice_id}) on " in title or title.startswith(f"Responses to the notice {notice_id} on ")
+    service writes 'Notice ID "Title": N acknowledged, M "me too"', or
+    'Notice ID: ...' when the notice has no title."""
+    return title.startswith(f"Notice {notice_id} ") or title.startswith(f"Notice {notice_id}:")
 
 
 def responses(notice_id):
