@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firstline-it/firstline/internal/fixes/audit"
 	"github.com/firstline-it/firstline/internal/fixes/health"
 	"github.com/firstline-it/firstline/internal/localapi"
 )
@@ -21,7 +22,7 @@ var ErrUnknownCheck = errors.New("no such health check")
 func (s *Service) Health(ctx context.Context, names ...string) (*localapi.HealthReport, error) {
 	for _, n := range names {
 		if !slices.Contains(s.opts.Checks, n) {
-			return nil, fmt.Errorf("%w: %q (the checks are %s)", ErrUnknownCheck, shorten(n, 32),
+			return nil, fmt.Errorf("%w: %q (the checks are %s)", ErrUnknownCheck, audit.Shorten(n, 32),
 				strings.Join(s.opts.Checks, ", "))
 		}
 	}

@@ -3,9 +3,7 @@ package fixes
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	core "github.com/firstline-it/firstline/internal/fixes"
 	"github.com/firstline-it/firstline/internal/fixes/audit"
@@ -36,11 +34,11 @@ func (s *Service) RecordUserRun(caller runner.Caller, run localapi.FixUserRun) e
 	now := s.opts.Now()
 	id := run.Result.FixID
 	refuse := func(code runner.Code, format string, args ...any) error {
-		e := &runner.RefusedError{Code: code, FixID: shorten(id, 64), Reason: fmt.Sprintf(format, args...)}
+		e := &runner.RefusedError{Code: code, FixID: audit.Shorten(id, 64), Reason: fmt.Sprintf(format, args...)}
 		s.log.Warn("refused a user fix record", "fix", e.FixID, "uid", caller.UID, "code", string(code), "reason", e.Reason)
 		rec := audit.Record{
 			UID: caller.UID, User: caller.Name, Runner: string(core.RunsAsUser), FixID: e.FixID,
-			Params: sentParams(run.Params), Start: now, End: now, Result: audit.ResultRefused,
+			Params: audit.SentParams(run.Params), Start: now, End: now, Result: audit.ResultRefused,
 			Code: string(code), Reason: e.Reason,
 		}
 		if err := s.audit.Append(rec); err != nil {
@@ -81,7 +79,7 @@ func (s *Service) RecordUserRun(caller runner.Caller, run localapi.FixUserRun) e
 // sent: times near now, a known outcome, a few steps with short texts.
 func userRecord(caller runner.Caller, fix *core.Fix, values core.Values, res localapi.FixResult, now time.Time) (audit.Record, error) {
 	if res.Outcome != audit.ResultSuccess && res.Outcome != audit.ResultFailed {
-		return audit.Record{}, fmt.Errorf("%w: outcome %q is neither success nor failed", ErrBadRecord, shorten(res.Outcome, 16))
+		return audit.Record{}, fmt.Errorf("%w: outcome %q is neither success nor failed", ErrBadRecord, audit.Shorten(res.Outcome, 16))
 	}
 	start, end := res.Start, res.End
 	if start.IsZero() || start.After(now) || now.Sub(start) > maxRecordAge {
@@ -99,7 +97,7 @@ func userRecord(caller runner.Caller, fix *core.Fix, values core.Values, res loc
 		rec.Params = nil
 	}
 	if res.Outcome == audit.ResultFailed {
-		rec.Reason = shorten(res.Message, maxRecordText)
+		rec.Reason = audit.Shorten(res.Message, maxRecordText)
 		if res.FailedStep > 0 && res.FailedStep <= len(fix.Steps) {
 			rec.FailedStep = res.FailedStep
 		}
@@ -108,8 +106,8 @@ func userRecord(caller runner.Caller, fix *core.Fix, values core.Values, res loc
 		if i == maxRecordSteps {
 			break
 		}
-		step := audit.Step{N: i + 1, Kind: shorten(st.Kind, 32), Status: stepStatus(st.Status),
-			Error: shorten(st.Error, maxRecordText)}
+		step := audit.Step{N: i + 1, Kind: audit.Shorten(st.Kind, 32), Status: stepStatus(st.Status),
+			Error: audit.Shorten(st.Error, maxRecordText)}
 		if st.Exit != nil {
 			exit := *st.Exit
 			step.Exit = &exit
@@ -126,33 +124,4 @@ func stepStatus(s string) string {
 		return s
 	}
 	return "unknown"
-}
-
-// sentParams is what a refused request sent, shortened for the log.
-func sentParams(sent map[string]string) map[string]string {
-	if len(sent) == 0 {
-		return nil
-	}
-	out := map[string]string{}
-	for k, v := range sent {
-		if len(out) == core.MaxParams {
-			out["…"] = fmt.Sprintf("%d more", len(sent)-core.MaxParams)
-			break
-		}
-		out[shorten(k, 32)] = shorten(v, 64)
-	}
-	return out
-}
-
-// shorten cuts s to at most n bytes of valid UTF-8, marking the cut.
-func shorten(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + fmt.Sprintf("…(%d bytes)", len(s))
 }

@@ -137,22 +137,3 @@ func TestRecordUserRunRefusals(t *testing.T) {
 		t.Errorf("%d refusals and %d records audited, want 5 and 1", refused, recorded)
 	}
 }
-
-func TestShorten(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly10!", 10, "exactly10!"},
-		{"a longer string", 8, "a longer…(15 bytes)"},
-		{"ééééé", 3, "é…(10 bytes)"},
-		{"bad\xffutf8", 20, "bad\uFFFDutf8"},
-	}
-	for _, tt := range tests {
-		if got := shorten(tt.in, tt.n); got != tt.want {
-			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"github.com/firstline-it/firstline/internal/fixes/audit"
+
 	"bytes"
 	"context"
 	"errors"
@@ -164,7 +166,7 @@ func cleanLine(b []byte) string {
 func firstLine(s string) string {
 	for line := range strings.Lines(s) {
 		if line = strings.TrimSpace(line); line != "" {
-			return shorten(line, 200)
+			return audit.Shorten(line, 200)
 		}
 	}
 	return ""

@@ -1,6 +1,10 @@
 package runner
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/firstline-it/firstline/internal/fixes/audit"
+)
 
 // Code names why a request was refused. The LocalAPI passes it on so the
 // app can show the right words.
@@ -34,5 +38,5 @@ func (e *RefusedError) Error() string {
 // quoteID shortens and quotes a fix id from a request for messages: an
 // unknown id is whatever the caller sent.
 func quoteID(id string) string {
-	return shorten(id, 64)
+	return audit.Shorten(id, 64)
 }

@@ -16,10 +16,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/firstline-it/firstline/internal/fixes"
 	"github.com/firstline-it/firstline/internal/fixes/audit"
@@ -309,7 +307,7 @@ func (r *Runner) refuse(req Request, at time.Time, e *RefusedError) error {
 		"code", string(e.Code), "reason", e.Reason)
 	rec := audit.Record{
 		UID: req.Caller.UID, User: req.Caller.Name, Runner: string(r.as),
-		FixID: shorten(req.FixID, 64), Params: sentParams(req.Params),
+		FixID: audit.Shorten(req.FixID, 64), Params: audit.SentParams(req.Params),
 		Start: at, End: at, Result: audit.ResultRefused, Code: string(e.Code), Reason: e.Reason,
 	}
 	if err := r.record(rec); err != nil {
@@ -327,36 +325,6 @@ func (r *Runner) record(rec audit.Record) error {
 		return fmt.Errorf("writing the audit record of fix %s: %w", rec.FixID, err)
 	}
 	return nil
-}
-
-// sentParams keeps what a refused caller sent, cut short: enough to see
-// an attack in the audit log, not enough to fill it.
-func sentParams(sent map[string]string) map[string]string {
-	if len(sent) == 0 {
-		return nil
-	}
-	out := map[string]string{}
-	for k, v := range sent {
-		if len(out) == fixes.MaxParams {
-			out["…"] = fmt.Sprintf("%d more", len(sent)-fixes.MaxParams)
-			break
-		}
-		out[shorten(k, 32)] = shorten(v, 64)
-	}
-	return out
-}
-
-// shorten cuts s to at most n bytes of valid UTF-8, marking the cut.
-func shorten(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + fmt.Sprintf("…(%d bytes)", len(s))
 }
 
 // runRecord is the audit record of a finished run.

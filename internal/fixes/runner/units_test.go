@@ -153,15 +153,6 @@ func TestHumanBytes(t *testing.T) {
 	}
 }
 
-func TestShorten(t *testing.T) {
-	if got := shorten(strings.Repeat("é", 100), 9); got != "éééé…(200 bytes)" {
-		t.Errorf("shorten = %q", got)
-	}
-	if got := shorten("ok", 9); got != "ok" {
-		t.Errorf("shorten = %q", got)
-	}
-}
-
 // FuzzOutputLog feeds program output to the line splitter: lines are
 // valid UTF-8 without control characters, bounded, the kept text respects
 // the cap, and the result does not depend on how the output was chunked.
