@@ -169,8 +169,10 @@ func parsePerf(s string) (health.Perf, error) {
 			return p, fmt.Errorf("performance value %q: unterminated label", s)
 		}
 		p.Label, rest = s[1:1+end], s[end+3:]
-		if p.Label == "" {
-			return p, fmt.Errorf("performance value %q: empty label", s)
+		// A quote inside a quoted label is not ours to keep (the renderer
+		// drops quotes), so a label of quotes only is empty.
+		if strings.ContainsRune(p.Label, '\'') || p.Label == "" {
+			return p, fmt.Errorf("performance value %q: empty label or a quote in it", s)
 		}
 	} else {
 		label, r, ok := strings.Cut(s, "=")
