@@ -11,12 +11,12 @@ package computer
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/firstline-it/firstline/app/pagework"
 	"github.com/firstline-it/firstline/internal/sysinfo"
 	"github.com/firstline-it/firstline/internal/sysinfo/probes"
 )
@@ -75,25 +75,16 @@ type Page struct {
 	root  *fyne.Container
 	built bool
 	state State
-
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	work  *pagework.Work
 }
 
 // New creates the page; nothing loads until Show.
 func New(opts Options) *Page {
-	if opts.Do == nil {
-		opts.Do = fyne.Do
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Now = pagework.Clock(opts.Now)
 	if opts.Errors == nil {
 		opts.Errors = func(error) {}
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	return &Page{opts: opts, root: container.NewStack(), ctx: ctx, stop: stop}
+	return &Page{opts: opts, root: container.NewStack(), work: pagework.New(opts.Do)}
 }
 
 // Object is the page's content; the same object for the page's lifetime.
@@ -129,7 +120,7 @@ func (p *Page) Reload() {
 	}
 	p.state.Loading = true
 	p.render()
-	p.spawn(func(ctx context.Context) func() {
+	p.work.Load(loadTimeout, func(ctx context.Context) func() {
 		snap, err := p.opts.Source.SysInfo(ctx)
 		png, cerr := p.opts.Source.Chart(ctx, chartWidth, chartHeight)
 		return func() {
@@ -149,7 +140,7 @@ func (p *Page) Recheck() {
 	}
 	p.state.Probing = true
 	p.render()
-	p.spawn(func(ctx context.Context) func() {
+	p.work.Load(loadTimeout, func(ctx context.Context) func() {
 		r, err := p.opts.Source.Probes(ctx)
 		return func() {
 			p.state.Probing = false
@@ -161,30 +152,7 @@ func (p *Page) Recheck() {
 }
 
 // Close stops loading and waits for the goroutines to end.
-func (p *Page) Close() {
-	p.stop()
-	p.wg.Wait()
-}
-
-// spawn runs load off the UI goroutine and applies its result on it,
-// unless the page was closed meanwhile.
-func (p *Page) spawn(load func(ctx context.Context) (apply func())) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, loadTimeout)
-		defer cancel()
-		apply := load(ctx)
-		if p.ctx.Err() != nil {
-			return
-		}
-		p.opts.Do(func() {
-			if p.ctx.Err() == nil {
-				apply()
-			}
-		})
-	}()
-}
+func (p *Page) Close() { p.work.Close() }
 
 func (p *Page) render() {
 	if !p.built {

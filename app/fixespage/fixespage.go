@@ -14,13 +14,13 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/firstline-it/firstline/app/pagework"
 	"github.com/firstline-it/firstline/internal/fixes"
 	"github.com/firstline-it/firstline/internal/localapi"
 )
@@ -102,34 +102,23 @@ type Page struct {
 	body   *fyne.Container
 	scroll *container.Scroll
 
-	// again is set when a refresh was asked for during a load.
-	again bool
+	// flight loads the catalog once more when a refresh is asked for
+	// during a load.
+	flight pagework.Flight
 	// pending is a fix to open once the list has loaded (Open before it).
 	pending string
 	// shownSelected is the fix the page showed last, to scroll to the top
 	// when another is opened.
 	shownSelected string
 
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	work *pagework.Work
 }
 
 // New creates the page; nothing loads until Show or Refresh.
 func New(opts Options) *Page {
-	if opts.Do == nil {
-		opts.Do = fyne.Do
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	ctx, stop := context.WithCancel(context.Background())
+	opts.Now = pagework.Clock(opts.Now)
 	p := &Page{
-		opts: opts, log: log, ctx: ctx, stop: stop,
+		opts: opts, log: pagework.Logger(opts.Logger), work: pagework.New(opts.Do),
 		state: State{Inputs: map[string]map[string]string{}, Runs: map[string]*Run{}},
 	}
 	p.w = newWidgets(p.SetQuery)
@@ -154,8 +143,7 @@ func (p *Page) Show() {
 
 // Refresh reads the catalog again.
 func (p *Page) Refresh() {
-	if p.state.Loading {
-		p.again = true
+	if !p.flight.Start() {
 		return
 	}
 	p.state.Loading = true
@@ -164,6 +152,7 @@ func (p *Page) Refresh() {
 		list, err := p.opts.Source.Fixes(ctx)
 		return func() {
 			p.state.Loading, p.state.Err = false, err
+			again := p.flight.Finish()
 			if list != nil {
 				p.state.List = list
 			}
@@ -174,8 +163,7 @@ func (p *Page) Refresh() {
 			if p.state.Selected != "" {
 				p.replan()
 			}
-			if p.again {
-				p.again = false
+			if again {
 				p.Refresh()
 			}
 		}
@@ -322,22 +310,18 @@ func (p *Page) Run() {
 	p.render()
 
 	fix := *f
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, runTimeout(fix))
-		defer cancel()
+	p.spawn(runTimeout(fix), func(ctx context.Context) func() {
 		res, err := p.opts.Source.Run(ctx, fix, values, func(pr localapi.FixProgress) {
 			p.progress(fix.ID, run, pr)
 		})
-		p.post(func() {
+		return func() {
 			run.Running, run.Result, run.Err = false, res, err
 			if p.state.Selected == fix.ID {
 				p.w.enableParams(true)
 			}
 			p.loadHistory()
-		})
-	}()
+		}
+	})
 }
 
 // GetHelp opens Get help with what the run of fix id did.
@@ -351,10 +335,7 @@ func (p *Page) GetHelp(id string) {
 
 // Close stops following the runs and the requests, and waits for the
 // goroutines to end. A system fix goes on in the service regardless.
-func (p *Page) Close() {
-	p.stop()
-	p.wg.Wait()
-}
+func (p *Page) Close() { p.work.Close() }
 
 // apply takes one progress report into the run.
 func (r *Run) apply(pr localapi.FixProgress) {
@@ -387,48 +368,28 @@ func runTimeout(fix localapi.FixInfo) time.Duration {
 // fix is the listed fix id, or nil.
 func (p *Page) fix(id string) *localapi.FixInfo { return findFix(p.state.List, id) }
 
-// spawn runs work on a goroutine of the page and the function it returns
-// on the UI goroutine, then renders; neither runs once the page is closed.
-func (p *Page) spawn(timeout time.Duration, work func(ctx context.Context) func()) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, timeout)
-		defer cancel()
-		apply := work(ctx)
-		p.post(apply)
-	}()
+// spawn runs load on a goroutine of the page and the function it returns
+// on the UI goroutine, then renders; the result is dropped once the page
+// is closed.
+func (p *Page) spawn(timeout time.Duration, load func(ctx context.Context) func()) {
+	p.work.Load(timeout, func(ctx context.Context) func() {
+		apply := load(ctx)
+		return func() {
+			apply()
+			p.render()
+		}
+	})
 }
 
 // progress takes a progress report into run on the UI goroutine. Only the
 // progress line, bar and output change: a fix can print hundreds of lines
 // a second, and rebuilding the page for each would fall behind.
 func (p *Page) progress(id string, run *Run, pr localapi.FixProgress) {
-	if p.ctx.Err() != nil {
-		return
-	}
-	p.opts.Do(func() {
-		if p.ctx.Err() != nil {
-			return
-		}
+	p.work.Post(func() {
 		run.apply(pr)
 		if p.state.Selected == id && p.state.Runs[id] == run {
 			p.w.showProgress(run)
 		}
-	})
-}
-
-// post runs fn on the UI goroutine and renders, unless the page is closed.
-func (p *Page) post(fn func()) {
-	if p.ctx.Err() != nil {
-		return
-	}
-	p.opts.Do(func() {
-		if p.ctx.Err() != nil {
-			return
-		}
-		fn()
-		p.render()
 	})
 }
 

@@ -40,7 +40,7 @@ func (p *Page) pickFile() {
 			path = rc.URI().Path()
 		}
 		limit := p.opts.Limits.AttachmentBytes
-		p.spawn(readTimeout, func(ctx context.Context) func() {
+		p.work.Load(readTimeout, func(ctx context.Context) func() {
 			defer rc.Close()
 			data, tooBig, err := readCapped(ctx, rc, limit)
 			return func() { p.attachRead(name, path, data, tooBig, err) }

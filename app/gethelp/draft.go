@@ -190,7 +190,7 @@ func (p *Page) restore(d Draft) {
 	}
 	paths := d.Files
 	limit := p.opts.Limits.AttachmentBytes
-	p.spawn(readTimeout, func(ctx context.Context) func() {
+	p.work.Load(readTimeout, func(ctx context.Context) func() {
 		type read struct {
 			path string
 			data []byte

@@ -19,12 +19,12 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"github.com/firstline-it/firstline/app/gethelp/screen"
+	"github.com/firstline-it/firstline/app/pagework"
 	"github.com/firstline-it/firstline/internal/localapi"
 	"github.com/firstline-it/firstline/internal/report"
 	"github.com/firstline-it/firstline/internal/sysinfo"
@@ -131,34 +131,24 @@ type Page struct {
 	// change callbacks do not mark the form as edited.
 	syncing bool
 
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	work *pagework.Work
 }
 
 // New creates the page, restoring the draft if there is one; nothing is
 // loaded from the service until Show.
 func New(opts Options) *Page {
-	if opts.Do == nil {
-		opts.Do = fyne.Do
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Now = pagework.Clock(opts.Now)
 	if opts.Categories == nil {
 		opts.Categories = DefaultCategories()
 	}
 	if opts.Limits == (report.Limits{}) {
 		opts.Limits = report.DefaultLimits()
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts.Logger = pagework.Logger(opts.Logger)
 	if opts.FollowFirst <= 0 {
 		opts.FollowFirst = time.Second
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	p := &Page{opts: opts, log: opts.Logger, ctx: ctx, stop: stop}
+	p := &Page{opts: opts, log: opts.Logger, work: pagework.New(opts.Do)}
 	p.f = newFields(opts.Categories, p.edited)
 	p.details = container.NewVBox()
 	p.attached = container.NewVBox()
@@ -226,8 +216,7 @@ func (p *Page) Close() {
 	if p.state.Result == nil {
 		p.saveDraft()
 	}
-	p.stop()
-	p.wg.Wait()
+	p.work.Close()
 }
 
 // start opens a fresh form: a new key, as if the employee had just opened
@@ -261,7 +250,7 @@ func (p *Page) refreshAttachments() {
 	}
 	s.Loading = true
 	p.render()
-	p.spawn(loadTimeout, func(ctx context.Context) func() {
+	p.work.Load(loadTimeout, func(ctx context.Context) func() {
 		snap, err := p.opts.Source.SysInfo(ctx)
 		png, cerr := p.opts.Source.Chart(ctx, chartWidth, chartHeight)
 		thumb := decodeThumb(png, cerr)
@@ -296,7 +285,7 @@ func (p *Page) ReportsChanged() {
 	}
 	p.state.following = true
 	key := p.state.Key
-	p.spawn(loadTimeout, func(ctx context.Context) func() {
+	p.work.Load(loadTimeout, func(ctx context.Context) func() {
 		rec, err := p.opts.Source.Report(ctx, key)
 		return func() {
 			p.state.following = false
@@ -323,53 +312,27 @@ func (p *Page) showState(key report.Key, rec report.Record) {
 // do not change for a report delivered at once, which never shows as
 // pending.
 func (p *Page) follow(key report.Key) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
+	p.work.Go(func(ctx context.Context) {
 		for wait := p.opts.FollowFirst; wait <= followFor; wait *= 2 {
 			t := time.NewTimer(wait)
 			select {
-			case <-p.ctx.Done():
+			case <-ctx.Done():
 				t.Stop()
 				return
 			case <-t.C:
 			}
-			ctx, cancel := context.WithTimeout(p.ctx, loadTimeout)
-			rec, err := p.opts.Source.Report(ctx, key)
+			reqCtx, cancel := context.WithTimeout(ctx, loadTimeout)
+			rec, err := p.opts.Source.Report(reqCtx, key)
 			cancel()
 			if err != nil {
 				continue
 			}
-			p.opts.Do(func() {
-				if p.ctx.Err() == nil {
-					p.showState(key, *rec)
-				}
-			})
+			p.work.Post(func() { p.showState(key, *rec) })
 			if o := rec.State.Overall(); o == report.OverallSent || o == report.OverallNeedsAttention {
 				return
 			}
 		}
-	}()
-}
-
-// spawn runs load off the UI goroutine with a timeout and applies its
-// result on it, unless the page was closed meanwhile.
-func (p *Page) spawn(timeout time.Duration, load func(ctx context.Context) (apply func())) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, timeout)
-		defer cancel()
-		apply := load(ctx)
-		if p.ctx.Err() != nil {
-			return
-		}
-		p.opts.Do(func() {
-			if p.ctx.Err() == nil {
-				apply()
-			}
-		})
-	}()
+	})
 }
 
 // autosave writes the draft now and then while it changes, so a crash or
@@ -382,24 +345,22 @@ func (p *Page) autosave() {
 	if every == 0 {
 		every = defaultAutosave
 	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
+	p.work.Go(func(ctx context.Context) {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
-			case <-p.ctx.Done():
+			case <-ctx.Done():
 				return
 			case <-t.C:
-				p.opts.Do(func() {
-					if p.ctx.Err() == nil && p.dirty && p.state.Result == nil {
+				p.work.Post(func() {
+					if p.dirty && p.state.Result == nil {
 						p.saveDraft()
 					}
 				})
 			}
 		}
-	}()
+	})
 }
 
 // edited is called by the input widgets on every change.

@@ -32,7 +32,7 @@ func (p *Page) Capture(ready func()) {
 	}
 	sh.Capturing = true
 	p.render()
-	p.spawn(settle+captureTimeout, func(ctx context.Context) func() {
+	p.work.Load(settle+captureTimeout, func(ctx context.Context) func() {
 		t := time.NewTimer(settle)
 		select {
 		case <-t.C:

@@ -58,7 +58,7 @@ func (p *Page) Send() {
 	s.Problem, s.SendErr, s.Sending = "", nil, true
 	p.render()
 	j := p.job()
-	p.spawn(sendTimeout+captureTimeout, func(ctx context.Context) func() {
+	p.work.Load(sendTimeout+captureTimeout, func(ctx context.Context) func() {
 		sub, err := j.build(p.opts.Limits)
 		var out *Outcome
 		if err == nil {

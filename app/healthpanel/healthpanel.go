@@ -12,12 +12,12 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/firstline-it/firstline/app/pagework"
 	"github.com/firstline-it/firstline/internal/localapi"
 )
 
@@ -59,27 +59,15 @@ type Panel struct {
 	log   *slog.Logger
 	root  *fyne.Container
 	state State
-	again bool
-
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	// flight runs the checks once more when asked during a run.
+	flight pagework.Flight
+	work   *pagework.Work
 }
 
 // New creates the panel; nothing runs until Show or Refresh.
 func New(opts Options) *Panel {
-	if opts.Do == nil {
-		opts.Do = fyne.Do
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	p := &Panel{opts: opts, log: log, root: container.NewStack(), ctx: ctx, stop: stop}
+	opts.Now = pagework.Clock(opts.Now)
+	p := &Panel{opts: opts, log: pagework.Logger(opts.Logger), root: container.NewStack(), work: pagework.New(opts.Do)}
 	p.render()
 	return p
 }
@@ -96,46 +84,32 @@ func (p *Panel) Show() { p.Refresh() }
 // Refresh runs the checks again (Re-check, or the service's counts
 // changed).
 func (p *Panel) Refresh() {
-	if p.state.Loading {
-		p.again = true
+	if !p.flight.Start() {
 		return
 	}
 	p.state.Loading = true
 	p.render()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, checkTimeout)
-		defer cancel()
+	p.work.Load(checkTimeout, func(ctx context.Context) func() {
 		rep, err := p.opts.Source.Health(ctx)
 		if err != nil {
 			p.log.Debug("running the health checks", "err", err)
 		}
-		if p.ctx.Err() != nil {
-			return
-		}
-		p.opts.Do(func() {
-			if p.ctx.Err() != nil {
-				return
-			}
+		return func() {
 			p.state.Loading, p.state.Err = false, err
+			again := p.flight.Finish()
 			if err == nil {
 				p.state.Report, p.state.LoadedAt = rep, p.opts.Now()
 			}
 			p.render()
-			if p.again {
-				p.again = false
+			if again {
 				p.Refresh()
 			}
-		})
-	}()
+		}
+	})
 }
 
 // Close stops the checks and waits for the goroutine to end.
-func (p *Panel) Close() {
-	p.stop()
-	p.wg.Wait()
-}
+func (p *Panel) Close() { p.work.Close() }
 
 func (p *Panel) render() {
 	p.root.Objects = []fyne.CanvasObject{view(p.state, actions{recheck: p.Refresh, openFix: p.opts.OpenFix})}

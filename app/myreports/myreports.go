@@ -11,12 +11,12 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/firstline-it/firstline/app/pagework"
 	"github.com/firstline-it/firstline/internal/report"
 )
 
@@ -77,28 +77,18 @@ type Page struct {
 	opts  Options
 	root  *fyne.Container
 	state State
-	// again is set when a refresh was asked for during a load: the
-	// answer may predate the change.
-	again bool
-
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	// flight loads once more when a refresh is asked for during a load.
+	flight pagework.Flight
+	work   *pagework.Work
 }
 
 // New creates the page; nothing loads until Show or Refresh.
 func New(opts Options) *Page {
-	if opts.Do == nil {
-		opts.Do = fyne.Do
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Now = pagework.Clock(opts.Now)
 	if opts.CategoryLabel == nil {
 		opts.CategoryLabel = func(id string) string { return id }
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	p := &Page{opts: opts, root: container.NewStack(), ctx: ctx, stop: stop}
+	p := &Page{opts: opts, root: container.NewStack(), work: pagework.New(opts.Do)}
 	p.render()
 	return p
 }
@@ -115,50 +105,36 @@ func (p *Page) Show() { p.Refresh() }
 // Refresh reads the list again: the service said the reports changed, or
 // one was just sent or handed over.
 func (p *Page) Refresh() {
-	if p.state.Loading {
-		p.again = true
+	if !p.flight.Start() {
 		return
 	}
 	p.state.Loading = true
 	p.render()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, loadTimeout)
-		defer cancel()
+	p.work.Load(loadTimeout, func(ctx context.Context) func() {
 		remote, err := p.opts.Source.Reports(ctx, false)
 		var local []report.Record
 		var lerr error
 		if p.opts.Local != nil {
 			local, lerr = p.opts.Local.List()
 		}
-		if p.ctx.Err() != nil {
-			return
-		}
-		p.opts.Do(func() {
-			if p.ctx.Err() != nil {
-				return
-			}
+		return func() {
 			p.state.Loading, p.state.Loaded = false, true
+			again := p.flight.Finish()
 			p.state.Err, p.state.LocalErr = err, lerr
 			// Keep what is known when one side fails: a list that
 			// empties because the service blinked would alarm.
 			p.state.Entries = merge(remote, local, err != nil, lerr != nil, p.state.Entries)
 			p.state.LoadedAt = p.opts.Now()
 			p.render()
-			if p.again {
-				p.again = false
+			if again {
 				p.Refresh()
 			}
-		})
-	}()
+		}
+	})
 }
 
 // Close stops loading and waits for the goroutines to end.
-func (p *Page) Close() {
-	p.stop()
-	p.wg.Wait()
-}
+func (p *Page) Close() { p.work.Close() }
 
 // merge lists the service's reports and the local ones, newest first. A
 // report in both (handed over a moment ago) is the service's. A side that

@@ -11,12 +11,12 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"github.com/firstline-it/firstline/app/pagework"
 	"github.com/firstline-it/firstline/internal/localapi"
 )
 
@@ -71,28 +71,15 @@ type Page struct {
 	// shown is set while the page is on screen: notices read then are
 	// marked seen.
 	shown bool
-	// again is set when a refresh was asked for during a load.
-	again bool
-
-	ctx  context.Context
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	// flight loads once more when a refresh is asked for during a load.
+	flight pagework.Flight
+	work   *pagework.Work
 }
 
 // New creates the page; nothing loads until Show or Refresh.
 func New(opts Options) *Page {
-	if opts.Do == nil {
-		opts.Do = fyne.Do
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	p := &Page{opts: opts, log: log, root: container.NewStack(), ctx: ctx, stop: stop}
+	opts.Now = pagework.Clock(opts.Now)
+	p := &Page{opts: opts, log: pagework.Logger(opts.Logger), root: container.NewStack(), work: pagework.New(opts.Do)}
 	p.render()
 	return p
 }
@@ -116,14 +103,13 @@ func (p *Page) Leave() { p.shown = false }
 // Refresh reads the notices again: the page was shown, or the watch
 // stream's counts changed.
 func (p *Page) Refresh() {
-	if p.state.Loading {
-		p.again = true
+	if !p.flight.Start() {
 		return
 	}
 	p.state.Loading = true
 	p.render()
 	markSeen := p.shown
-	p.goUI(func(ctx context.Context) func() {
+	p.work.Load(requestTimeout, func(ctx context.Context) func() {
 		v, err := p.opts.Source.Notices(ctx)
 		// Loaded hears the view as it came, before the page marks it
 		// seen: a notice is new to the desktop even when the page is
@@ -136,14 +122,15 @@ func (p *Page) Refresh() {
 		}
 		return func() {
 			p.state.Loading = false
+			again := p.flight.Finish()
 			p.state.Err = err
 			if err == nil {
 				p.state.View, p.state.LoadedAt = v, p.opts.Now()
 			}
-			if p.again {
-				p.again = false
+			if again {
 				p.Refresh()
 			}
+			p.render()
 		}
 	})
 }
@@ -172,7 +159,7 @@ func (p *Page) Act(id, action string) {
 	}
 	p.state.Busy, p.state.ActionErr = id, nil
 	p.render()
-	p.goUI(func(ctx context.Context) func() {
+	p.work.Load(requestTimeout, func(ctx context.Context) func() {
 		v, err := p.opts.Source.NoticeAction(ctx, id, action)
 		return func() {
 			p.state.Busy = ""
@@ -180,6 +167,7 @@ func (p *Page) Act(id, action string) {
 			if err == nil {
 				p.state.View, p.state.LoadedAt = v, p.opts.Now()
 			}
+			p.render()
 		}
 	})
 }
@@ -191,11 +179,12 @@ func (p *Page) Check() {
 	}
 	p.state.Checking, p.state.ActionErr = true, nil
 	p.render()
-	p.goUI(func(ctx context.Context) func() {
+	p.work.Load(requestTimeout, func(ctx context.Context) func() {
 		err := p.opts.Source.CheckNotices(ctx)
 		return func() {
 			p.state.Checking, p.state.ActionErr = false, err
 			p.Refresh()
+			p.render()
 		}
 	})
 }
@@ -207,32 +196,7 @@ func (p *Page) ToggleDismissed() {
 }
 
 // Close stops the requests and waits for the goroutines to end.
-func (p *Page) Close() {
-	p.stop()
-	p.wg.Wait()
-}
-
-// goUI runs work on a goroutine of the page and the function it returns on
-// the UI goroutine, then renders; neither runs once the page is closed.
-func (p *Page) goUI(work func(ctx context.Context) func()) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		ctx, cancel := context.WithTimeout(p.ctx, requestTimeout)
-		defer cancel()
-		apply := work(ctx)
-		if p.ctx.Err() != nil {
-			return
-		}
-		p.opts.Do(func() {
-			if p.ctx.Err() != nil {
-				return
-			}
-			apply()
-			p.render()
-		})
-	}()
-}
+func (p *Page) Close() { p.work.Close() }
 
 func (p *Page) render() {
 	p.root.Objects = []fyne.CanvasObject{view(p.state, p.actions(), p.opts.Now())}

@@ -64,7 +64,7 @@ func (st *run) removeOld(ctx context.Context, sr *StepResult, s fixes.RemoveOld)
 		}
 	}
 	sr.Removed, sr.Reclaimed = sw.removed, sw.reclaimed
-	msg := fmt.Sprintf("Deleted %d files, %s freed", sw.removed, HumanBytes(sw.reclaimed))
+	msg := fmt.Sprintf("Deleted %d files in %s, %s freed", sw.removed, dir, HumanBytes(sw.reclaimed))
 	if sw.failed > 0 {
 		msg += fmt.Sprintf("; %d could not be deleted (in use or not yours)", sw.failed)
 	}

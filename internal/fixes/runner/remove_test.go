@@ -103,7 +103,7 @@ func TestRemoveOldSandbox(t *testing.T) {
 	if res.Reclaimed != 1307 || res.Steps[0].Removed != 6 {
 		t.Errorf("reclaimed %d bytes, removed %d", res.Reclaimed, res.Steps[0].Removed)
 	}
-	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "Deleted 6 files, 1.3 KB freed") {
+	if last := lines[len(lines)-1]; last != "Deleted 6 files in "+root+", 1.3 KB freed" {
 		t.Errorf("summary line %q", last)
 	}
 }
