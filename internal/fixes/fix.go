@@ -2,6 +2,7 @@ package fixes
 
 import (
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -83,6 +84,9 @@ type Fix struct {
 	// Requires are absolute paths that must exist for the fix to be
 	// offered (the backup agent, the antivirus CLI).
 	Requires []string
+	// RequiresAny are absolute paths of which at least one must exist
+	// (resolvectl or nscd: a DNS cache to flush).
+	RequiresAny []string
 	// NextSteps is what the employee should try when the fix failed; a
 	// generic text is used when empty.
 	NextSteps string
@@ -112,6 +116,7 @@ func (f *Fix) Clone() Fix {
 	c := *f
 	c.OS = append([]string(nil), f.OS...)
 	c.Requires = append([]string(nil), f.Requires...)
+	c.RequiresAny = append([]string(nil), f.RequiresAny...)
 	c.Params = make([]Param, len(f.Params))
 	for i, p := range f.Params {
 		c.Params[i] = p
@@ -122,6 +127,26 @@ func (f *Fix) Clone() Fix {
 		c.Steps[i] = s.clone()
 	}
 	return c
+}
+
+// Missing is the requirement this machine lacks, as a path or "one of
+// PATH, PATH", or "" when every requirement is met. exists reports whether
+// a path exists; the runner points it at a test root.
+func (f *Fix) Missing(exists func(path string) bool) string {
+	for _, p := range f.Requires {
+		if !exists(p) {
+			return p
+		}
+	}
+	if len(f.RequiresAny) == 0 {
+		return ""
+	}
+	for _, p := range f.RequiresAny {
+		if exists(p) {
+			return ""
+		}
+	}
+	return "one of " + strings.Join(f.RequiresAny, ", ")
 }
 
 // genericNextSteps is shown when a fix has no NextSteps of its own.

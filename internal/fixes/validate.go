@@ -147,11 +147,11 @@ func (v *validator) fix() {
 	if f.Timeout != 0 && (f.Timeout < MinTimeout || f.Timeout > MaxTimeout) {
 		v.add(0, "timeout %s is outside %s to %s", f.Timeout, MinTimeout, MaxTimeout)
 	}
-	if len(f.Requires) > maxArgs {
-		v.add(0, "at most %d requires", maxArgs)
+	if len(f.Requires) > maxArgs || len(f.RequiresAny) > maxArgs {
+		v.add(0, "at most %d requires and %d requires_any", maxArgs, maxArgs)
 		return
 	}
-	for _, r := range f.Requires {
+	for _, r := range append(slices.Clone(f.Requires), f.RequiresAny...) {
 		for _, goos := range f.OS {
 			if !isAbsFor(goos, r) {
 				v.add(0, "requires %s is not an absolute %s path", quoteShort(r), goos)

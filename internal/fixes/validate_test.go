@@ -43,6 +43,7 @@ func TestValidateFindsProblems(t *testing.T) {
 		{"runs as root", func(f *Fix) { f.RunsAs = "root" }, 0, "runs_as"},
 		{"timeout too long", func(f *Fix) { f.Timeout = 3 * time.Hour }, 0, "timeout"},
 		{"relative requires", func(f *Fix) { f.Requires = []string{"bin/acme"} }, 0, "requires"},
+		{"relative requires_any", func(f *Fix) { f.RequiresAny = []string{"/usr/bin/ok", "acme"} }, 0, "requires"},
 		{"no steps", func(f *Fix) { f.Steps = nil }, 0, "steps"},
 		{"relative exec", func(f *Fix) { f.Steps[0] = Exec{Path: "acme"} }, 1, "absolute"},
 		{"dotdot exec", func(f *Fix) { f.Steps[0] = Exec{Path: "/usr/bin/../../tmp/x"} }, 1, "absolute"},

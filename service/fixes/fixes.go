@@ -235,12 +235,10 @@ func (s *Service) available(f *core.Fix) bool {
 	if f.RunsAs == core.RunsAsSystem {
 		return s.runner.Available(f)
 	}
-	for _, p := range f.Requires {
-		if _, err := os.Stat(p); err != nil {
-			return false
-		}
-	}
-	return true
+	return f.Missing(func(p string) bool {
+		_, err := os.Stat(p)
+		return err == nil
+	}) == ""
 }
 
 // Plan is the dry run of the system fix id. Refusals are

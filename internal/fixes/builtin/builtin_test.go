@@ -180,6 +180,9 @@ func TestGoldenDryRuns(t *testing.T) {
 				if len(f.Requires) > 0 {
 					fmt.Fprintf(&b, "   requires %s\n", strings.Join(f.Requires, ", "))
 				}
+				if len(f.RequiresAny) > 0 {
+					fmt.Fprintf(&b, "   requires one of %s\n", strings.Join(f.RequiresAny, ", "))
+				}
 				for _, s := range plan.Steps {
 					fmt.Fprintf(&b, "%2d. %s\n", s.N, s.Summary)
 					for _, c := range s.Commands {

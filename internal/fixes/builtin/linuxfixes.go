@@ -14,6 +14,8 @@ const (
 	nmcli             = "/usr/bin/nmcli"
 	timedatectl       = "/usr/bin/timedatectl"
 	chronyc           = "/usr/bin/chronyc"
+	chronyd           = "/usr/sbin/chronyd"
+	timesyncd         = "/lib/systemd/systemd-timesyncd"
 	cupsCancel        = "/usr/bin/cancel"
 	aptGet            = "/usr/bin/apt-get"
 	unattendedUpgrade = "/usr/bin/unattended-upgrade"
@@ -43,7 +45,9 @@ func linuxFixes() []fixes.Fix {
 				fixes.Exec{Path: resolvectl, Args: []string{"flush-caches"}, SkipIfMissing: true},
 				fixes.Exec{Path: nscd, Args: []string{"--invalidate", "hosts"}, SkipIfMissing: true},
 			},
-			NextSteps: netNext,
+			// Without either there is no DNS cache on this machine to flush.
+			RequiresAny: []string{resolvectl, nscd},
+			NextSteps:   netNext,
 		},
 		{
 			ID: RenewNetwork, Title: "Restart the network connection", Group: fixes.GroupInternet, OS: linux, RunsAs: fixes.RunsAsSystem,
@@ -67,6 +71,9 @@ func linuxFixes() []fixes.Fix {
 				fixes.Exec{Path: timedatectl, Args: []string{"set-ntp", "true"}},
 				fixes.Exec{Path: chronyc, Args: []string{"-a", "makestep"}, SkipIfMissing: true},
 			},
+			// set-ntp needs a time service to turn on.
+			Requires:    []string{timedatectl},
+			RequiresAny: []string{timesyncd, chronyd},
 		},
 		{
 			ID: ClearPrintQueue, Title: "Clear stuck print jobs", Group: fixes.GroupPrinting, OS: linux, RunsAs: fixes.RunsAsSystem,

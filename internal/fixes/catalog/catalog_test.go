@@ -41,7 +41,8 @@ func TestParseGoodFile(t *testing.T) {
 		t.Fatalf("%d fixes", len(f.Fixes))
 	}
 	vpn := f.Fixes[0]
-	if vpn.Timeout != 2*time.Minute || vpn.RunsAs != fixes.RunsAsSystem || len(vpn.Params) != 2 || len(vpn.Steps) != 5 {
+	if vpn.Timeout != 2*time.Minute || vpn.RunsAs != fixes.RunsAsSystem || len(vpn.Params) != 2 || len(vpn.Steps) != 5 ||
+		!slices.Equal(vpn.RequiresAny, []string{"/usr/bin/acme-vpn", "/opt/acme/bin/acme-vpn"}) {
 		t.Errorf("vpn %+v", vpn)
 	}
 	wantSteps := []fixes.Step{

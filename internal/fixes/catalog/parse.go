@@ -74,6 +74,7 @@ type fixDoc struct {
 	RunsAs      string     `toml:"runs_as"`
 	Timeout     string     `toml:"timeout"`
 	Requires    []string   `toml:"requires"`
+	RequiresAny []string   `toml:"requires_any"`
 	NextSteps   string     `toml:"next_steps"`
 	Param       []paramDoc `toml:"param"`
 	Step        []stepDoc  `toml:"step"`
@@ -205,7 +206,7 @@ func (fd *fixDoc) build() (fixes.Fix, []buildError) {
 	}
 	f := fixes.Fix{
 		ID: fd.ID, Title: fd.Title, Description: fd.Description, Group: fixes.Group(fd.Group),
-		OS: fd.OS, RunsAs: fixes.RunsAs(fd.RunsAs), Requires: fd.Requires, NextSteps: fd.NextSteps,
+		OS: fd.OS, RunsAs: fixes.RunsAs(fd.RunsAs), Requires: fd.Requires, RequiresAny: fd.RequiresAny, NextSteps: fd.NextSteps,
 	}
 	if fd.Timeout != "" {
 		d, err := parseDuration(fd.Timeout)

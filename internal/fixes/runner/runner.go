@@ -205,12 +205,10 @@ func (r *Runner) Available(f *fixes.Fix) bool {
 }
 
 func (r *Runner) missing(f *fixes.Fix) string {
-	for _, p := range f.Requires {
-		if _, err := os.Stat(r.mapPath(p)); err != nil {
-			return p
-		}
-	}
-	return ""
+	return f.Missing(func(p string) bool {
+		_, err := os.Stat(r.mapPath(p))
+		return err == nil
+	})
 }
 
 // Run runs req and reports progress to progress (which may be nil; it is

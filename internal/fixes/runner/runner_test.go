@@ -34,7 +34,7 @@ func TestBuiltinLinuxFixesRunRecorders(t *testing.T) {
 			r, aud := newTestRunner(t, sb, fix.RunsAs, catalogOf(fix), func(o *Options) {
 				o.Apps, o.Roots = apps, roots
 			})
-			for _, p := range fix.Requires {
+			for _, p := range append(slices.Clone(fix.Requires), fix.RequiresAny...) {
 				sb.recorder(p, "")
 			}
 			plan, err := r.Plan(Request{FixID: fix.ID, Caller: alice()})
