@@ -49,7 +49,8 @@ func addServer(list []string, s string) []string {
 // the root or already listed.
 func addDomain(list []string, d string) []string {
 	d = strings.TrimRight(strings.TrimSpace(d), ".")
-	if d == "" || slices.Contains(list, d) {
+	// A name with blanks inside is no domain: a garbled or foreign line.
+	if d == "" || strings.ContainsAny(d, " \t\n\r") || slices.Contains(list, d) {
 		return list
 	}
 	return append(list, d)
