@@ -207,3 +207,15 @@ func TestDecodeFeedStopsReportingAtTheCap(t *testing.T) {
 		t.Errorf("%d problems, last %v; want %d and a note", len(ps), ps[len(ps)-1], maxProblems+1)
 	}
 }
+
+func TestImpossibleYearsAreRefused(t *testing.T) {
+	for _, js := range []string{
+		`{"version":1,"sequence":1,"published":"0025-03-01T09:05:00Z","notices":[]}`,
+		`{"version":1,"sequence":1,"published":"2025-03-01T09:05:00Z","notices":[{"id":"a","severity":"info","title":"t","created":"0000-01-01T00:00:00+00:00"}]}`,
+	} {
+		_, err := DecodeFeed([]byte(js))
+		if err == nil || !strings.Contains(err.Error(), "outside 2000 to 9999") {
+			t.Errorf("%s: err = %v, want the year refused", js, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -22,6 +23,8 @@ func (f *Feed) Validate() error {
 	}
 	if f.Published.IsZero() {
 		v.add("published", "missing")
+	} else if msg := checkTime(f.Published); msg != "" {
+		v.add("published", msg)
 	}
 	if len(f.Notices) > MaxNotices {
 		v.add("notices", fmt.Sprintf("%d notices; the limit is %d", len(f.Notices), MaxNotices))
@@ -104,11 +107,27 @@ func (n *Notice) validate(v *validation, path string) {
 	}
 	if n.Created.IsZero() {
 		v.add(join(path, "created"), "missing")
+	} else if msg := checkTime(n.Created); msg != "" {
+		v.add(join(path, "created"), msg)
+	}
+	if !n.Expires.IsZero() {
+		if msg := checkTime(n.Expires); msg != "" {
+			v.add(join(path, "expires"), msg)
+		}
 	}
 	if !n.Expires.IsZero() && !n.Expires.After(n.Created) {
 		v.add(join(path, "expires"), "must be after created")
 	}
 	n.Target.validate(v, join(path, "target"))
+}
+
+// checkTime refuses dates no notice can have: a typo in the year (0025
+// for 2025) must not publish a notice that is always, or never, in force.
+func checkTime(t time.Time) string {
+	if y := t.UTC().Year(); y < 2000 || y > 9999 {
+		return fmt.Sprintf("year %d is outside 2000 to 9999", y)
+	}
+	return ""
 }
 
 func (t *Target) validate(v *validation, path string) {
